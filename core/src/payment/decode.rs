@@ -1,0 +1,196 @@
+//! JSON → [`Evaluation`], with errors that name the offending parameter.
+
+use serde::de::DeserializeOwned;
+
+use super::{Evaluation, Payment};
+use crate::error::StripeError;
+
+/// Decodes an evaluation request (`{"payment": {...}, "context": {...}}`) and validates it.
+pub fn decode_evaluation(json: &str) -> Result<Evaluation, StripeError> {
+    let eval: Evaluation = decode(json)?;
+    validate_payment(&eval.payment, "payment")?;
+    Ok(eval)
+}
+
+/// Decodes a bare payment object and validates it.
+pub fn decode_payment(json: &str) -> Result<Payment, StripeError> {
+    let payment: Payment = decode(json)?;
+    validate_payment(&payment, "")?;
+    Ok(payment)
+}
+
+fn decode<T: DeserializeOwned>(json: &str) -> Result<T, StripeError> {
+    let de = &mut serde_json::Deserializer::from_str(json);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let param = bracket_path(&e.path().to_string());
+        let inner = e.into_inner();
+        let message = clean_message(&inner.to_string());
+        match param {
+            Some(p) if !message.starts_with("unknown field") && !message.starts_with("missing field") => {
+                StripeError::invalid_param("parameter_invalid", p.clone(), format!("Invalid value for {p}: {message}"))
+            }
+            Some(p) => field_error(&p, &message),
+            None if inner.is_syntax() || inner.is_eof() => {
+                StripeError::invalid_request("invalid_json", format!("The request body is not valid JSON: {message}"))
+            }
+            None => field_error("", &message),
+        }
+    })
+}
+
+/// Unknown and missing fields name the field itself, not only its parent.
+fn field_error(parent: &str, message: &str) -> StripeError {
+    let quoted = message.split('`').nth(1).unwrap_or_default();
+    let param = join(parent, quoted);
+    if message.starts_with("unknown field") {
+        StripeError::invalid_param("parameter_unknown", param.clone(), format!("Received unknown parameter: {param}"))
+    } else if message.starts_with("missing field") {
+        StripeError::invalid_param("parameter_missing", param.clone(), format!("Missing required param: {param}."))
+    } else {
+        StripeError::invalid_request("parameter_invalid", message.to_owned())
+    }
+}
+
+/// `payment.card.exp_month` → `payment[card][exp_month]`; `.` (the root) → `None`.
+fn bracket_path(dotted: &str) -> Option<String> {
+    if dotted == "." || dotted.is_empty() {
+        return None;
+    }
+    let mut parts = dotted.split('.');
+    let mut out = parts.next()?.to_owned();
+    for p in parts {
+        out.push('[');
+        out.push_str(p.trim_start_matches('[').trim_end_matches(']'));
+        out.push(']');
+    }
+    Some(out)
+}
+
+fn join(parent: &str, field: &str) -> String {
+    if parent.is_empty() { field.to_owned() } else { format!("{parent}[{field}]") }
+}
+
+/// serde_json appends " at line 1 column 42"; keep it only for syntax errors.
+fn clean_message(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) if msg[..i].contains("expected") || msg[..i].contains("invalid") || msg[..i].contains("unknown") || msg[..i].contains("missing") => {
+            msg[..i].to_owned()
+        }
+        _ => msg.to_owned(),
+    }
+}
+
+fn validate_payment(p: &Payment, root: &str) -> Result<(), StripeError> {
+    let param = |f: &str| join(root, f);
+    if p.amount < 0 {
+        return Err(StripeError::invalid_param(
+            "parameter_invalid_integer",
+            param("amount"),
+            "amount must be a non-negative integer in the currency's minor unit",
+        ));
+    }
+    if p.currency.len() != 3 || !p.currency.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return Err(StripeError::invalid_param(
+            "parameter_invalid",
+            param("currency"),
+            format!("Invalid currency: {:?}; expected a three-letter ISO code such as \"usd\"", p.currency),
+        ));
+    }
+    if let Some(card) = p.card() {
+        let card_param = |f: &str| join(root, &format!("payment_method_details[card][{f}]"));
+        if let Some(m) = card.exp_month
+            && !(1..=12).contains(&m)
+        {
+            return Err(StripeError::invalid_param(
+                "invalid_expiry_month",
+                card_param("exp_month"),
+                "exp_month must be between 1 and 12",
+            ));
+        }
+        if let Some(number) = &card.number {
+            if p.livemode {
+                return Err(StripeError::invalid_param(
+                    "parameter_invalid",
+                    card_param("number"),
+                    "Raw card numbers are accepted only in test mode (livemode: false); send bin, last4 and fingerprint instead",
+                ));
+            }
+            if super::test_cards::digits(number).is_none() {
+                return Err(StripeError::invalid_param(
+                    "invalid_number",
+                    card_param("number"),
+                    "The card number is not a valid card number (12-19 digits, spaces allowed)",
+                ));
+            }
+        }
+        for (field, value) in [("country", &card.country), ("bin", &card.bin), ("last4", &card.last4)] {
+            if let Some(v) = value {
+                let ok = match field {
+                    "country" => v.len() == 2 && v.bytes().all(|b| b.is_ascii_alphabetic()),
+                    "bin" => (6..=8).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_digit()),
+                    _ => v.len() == 4 && v.bytes().all(|b| b.is_ascii_digit()),
+                };
+                if !ok {
+                    return Err(StripeError::invalid_param(
+                        "parameter_invalid",
+                        card_param(field),
+                        format!("Invalid {field}: {v:?}"),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_field_is_named_with_its_path() {
+        let err = decode_evaluation(
+            r#"{"payment":{"amount":100,"currency":"usd","created":1,"payment_method_details":{"card":{"cuntry":"US"}}}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(err.param.as_deref(), Some("payment[payment_method_details][card][cuntry]"));
+        assert_eq!(err.code.as_deref(), Some("parameter_unknown"));
+    }
+
+    #[test]
+    fn ill_typed_field_is_named() {
+        let err = decode_evaluation(r#"{"payment":{"amount":"ten","currency":"usd","created":1}}"#).unwrap_err();
+        assert_eq!(err.param.as_deref(), Some("payment[amount]"));
+    }
+
+    #[test]
+    fn missing_field_is_named() {
+        let err = decode_evaluation(r#"{"payment":{"amount":10,"created":1}}"#).unwrap_err();
+        assert_eq!(err.param.as_deref(), Some("payment[currency]"));
+        assert_eq!(err.code.as_deref(), Some("parameter_missing"));
+    }
+
+    #[test]
+    fn bad_json_is_a_request_error() {
+        let err = decode_evaluation("{").unwrap_err();
+        assert_eq!(err.code.as_deref(), Some("invalid_json"));
+    }
+
+    #[test]
+    fn live_card_numbers_are_refused() {
+        let err = decode_evaluation(
+            r#"{"payment":{"livemode":true,"amount":100,"currency":"usd","created":1,"payment_method_details":{"card":{"number":"4242424242424242"}}}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(err.param.as_deref(), Some("payment[payment_method_details][card][number]"));
+    }
+
+    #[test]
+    fn bad_exp_month_is_refused() {
+        let err = decode_payment(
+            r#"{"amount":100,"currency":"usd","created":1,"payment_method_details":{"card":{"exp_month":13}}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(err.param.as_deref(), Some("payment_method_details[card][exp_month]"));
+    }
+}
