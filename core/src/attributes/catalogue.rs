@@ -87,8 +87,12 @@ pub struct Catalogue {
 /// `risk_level` values.
 pub const RISK_LEVELS: &[&str] = &["normal", "elevated", "highest", "not_assessed", "unknown"];
 
-const WINDOWS: &[(&str, &str)] =
-    &[("hourly", "in the last hour"), ("daily", "in the last day"), ("weekly", "in the last week"), ("all_time", "ever")];
+const WINDOWS: &[(&str, &str)] = &[
+    ("hourly", "in the last hour"),
+    ("daily", "in the last day"),
+    ("weekly", "in the last week"),
+    ("all_time", "ever"),
+];
 
 impl Catalogue {
     /// Radar's catalogue plus Ward's extensions.
@@ -116,7 +120,14 @@ impl Catalogue {
         c
     }
 
-    fn push(&mut self, name: String, ty: AttrType, source: AttrSource, values: &'static [&'static str], description: String) {
+    fn push(
+        &mut self,
+        name: String,
+        ty: AttrType,
+        source: AttrSource,
+        values: &'static [&'static str],
+        description: String,
+    ) {
         let id = AttrId(self.specs.len() as u16);
         self.by_name.insert(name.clone(), id);
         self.specs.push(AttrSpec { name, ty, source, values, description });
@@ -186,7 +197,11 @@ impl Catalogue {
             ("dispute_count_on_card_number", "Fraud disputes on this card", &["all_time", "yearly"]),
             ("dispute_count_on_ip", "Fraud disputes from this IP address", &["hourly", "daily", "weekly", "all_time"]),
             ("efw_count_on_card", "Early fraud warnings on this card", &["hourly", "daily", "weekly", "all_time"]),
-            ("efw_count_on_ip", "Early fraud warnings from this IP address", &["hourly", "daily", "weekly", "all_time"]),
+            (
+                "efw_count_on_ip",
+                "Early fraud warnings from this IP address",
+                &["hourly", "daily", "weekly", "all_time"],
+            ),
             ("refund_count_on_card", "Refunds on this card", &["hourly", "daily", "weekly", "all_time"]),
         ];
         for (prefix, what, windows) in fraud {
@@ -223,7 +238,11 @@ impl Catalogue {
                 ("card_first_seen", "this card was first seen"),
                 ("first_successful_auth_on_card", "the first successful authorization on this card"),
             ] {
-                self.context(format!("{unit}_since_{}", since.0), AttrType::Numeric, format!("{unit} since {}", since.1));
+                self.context(
+                    format!("{unit}_since_{}", since.0),
+                    AttrType::Numeric,
+                    format!("{unit} since {}", since.1),
+                );
             }
         }
         for on in ["card", "email"] {

@@ -8,7 +8,8 @@ pub fn haversine_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
     let (p1, p2) = (lat1 * rad, lat2 * rad);
     let dp = (lat2 - lat1) * rad;
     let dl = (lon2 - lon1) * rad;
-    let h = libm::sin(dp / 2.0) * libm::sin(dp / 2.0) + libm::cos(p1) * libm::cos(p2) * libm::sin(dl / 2.0) * libm::sin(dl / 2.0);
+    let h = libm::sin(dp / 2.0) * libm::sin(dp / 2.0)
+        + libm::cos(p1) * libm::cos(p2) * libm::sin(dl / 2.0) * libm::sin(dl / 2.0);
     let km = 2.0 * EARTH_RADIUS_KM * libm::asin(libm::sqrt(h.clamp(0.0, 1.0)));
     // Kilometres to three decimals: enough for rules, and stable to print.
     libm::round(km * 1000.0) / 1000.0

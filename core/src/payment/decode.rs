@@ -73,7 +73,12 @@ fn join(parent: &str, field: &str) -> String {
 /// serde_json appends " at line 1 column 42"; keep it only for syntax errors.
 fn clean_message(msg: &str) -> String {
     match msg.rfind(" at line ") {
-        Some(i) if msg[..i].contains("expected") || msg[..i].contains("invalid") || msg[..i].contains("unknown") || msg[..i].contains("missing") => {
+        Some(i)
+            if msg[..i].contains("expected")
+                || msg[..i].contains("invalid")
+                || msg[..i].contains("unknown")
+                || msg[..i].contains("missing") =>
+        {
             msg[..i].to_owned()
         }
         _ => msg.to_owned(),

@@ -469,8 +469,6 @@ impl Payment {
     /// The payment method type: the given one, else `card` when card details are present.
     pub fn payment_method_type(&self) -> Option<&str> {
         let pmd = self.payment_method_details.as_ref()?;
-        pmd.kind
-            .as_deref()
-            .or(pmd.card.as_ref().map(|_| "card"))
+        pmd.kind.as_deref().or(pmd.card.as_ref().map(|_| "card"))
     }
 }
