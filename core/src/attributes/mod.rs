@@ -2,12 +2,14 @@
 //! its value comes from (derived from the payment, supplied by the caller, or the model's score).
 
 mod catalogue;
+mod context;
 mod derive;
 mod frame;
 mod geo;
 mod user_agent;
 
-pub use catalogue::{AttrId, AttrSource, AttrSpec, AttrType, Catalogue};
+pub use catalogue::{AttrId, AttrSource, AttrSpec, AttrType, Catalogue, RISK_LEVELS};
+pub use context::{BOUNDED_MAX, FeatureError, FeatureMap, edit_distance, fill_frame, validate_context};
 pub use derive::{DeriveInput, derive_payment_attribute};
 pub use frame::{Facts, Frame, MetaScope};
 pub use geo::haversine_km;

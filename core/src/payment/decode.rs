@@ -24,15 +24,19 @@ fn decode<T: DeserializeOwned>(json: &str) -> Result<T, StripeError> {
     serde_path_to_error::deserialize(de).map_err(|e| {
         let param = bracket_path(&e.path().to_string());
         let inner = e.into_inner();
+        if inner.is_syntax() || inner.is_eof() {
+            let message = inner.to_string();
+            return StripeError::invalid_request(
+                "invalid_json",
+                format!("The request body is not valid JSON: {message}"),
+            );
+        }
         let message = clean_message(&inner.to_string());
         match param {
             Some(p) if !message.starts_with("unknown field") && !message.starts_with("missing field") => {
                 StripeError::invalid_param("parameter_invalid", p.clone(), format!("Invalid value for {p}: {message}"))
             }
             Some(p) => field_error(&p, &message),
-            None if inner.is_syntax() || inner.is_eof() => {
-                StripeError::invalid_request("invalid_json", format!("The request body is not valid JSON: {message}"))
-            }
             None => field_error("", &message),
         }
     })
@@ -41,7 +45,12 @@ fn decode<T: DeserializeOwned>(json: &str) -> Result<T, StripeError> {
 /// Unknown and missing fields name the field itself, not only its parent.
 fn field_error(parent: &str, message: &str) -> StripeError {
     let quoted = message.split('`').nth(1).unwrap_or_default();
-    let param = join(parent, quoted);
+    // For unknown fields the path already ends at the field; for missing ones it stops at the parent.
+    let param = if parent.ends_with(&format!("[{quoted}]")) || parent == quoted {
+        parent.to_owned()
+    } else {
+        join(parent, quoted)
+    };
     if message.starts_with("unknown field") {
         StripeError::invalid_param("parameter_unknown", param.clone(), format!("Received unknown parameter: {param}"))
     } else if message.starts_with("missing field") {
@@ -66,8 +75,15 @@ fn bracket_path(dotted: &str) -> Option<String> {
     Some(out)
 }
 
+/// `join("payment", "card[number]")` → `payment[card][number]`.
 fn join(parent: &str, field: &str) -> String {
-    if parent.is_empty() { field.to_owned() } else { format!("{parent}[{field}]") }
+    if parent.is_empty() {
+        return field.to_owned();
+    }
+    match field.split_once('[') {
+        Some((head, rest)) => format!("{parent}[{head}][{rest}"),
+        None => format!("{parent}[{field}]"),
+    }
 }
 
 /// serde_json appends " at line 1 column 42"; keep it only for syntax errors.
