@@ -636,6 +636,31 @@ const TABLE: &[PaymentAttrSpec] = &[
             )
         }),
     ),
+    spec(
+        "cvc_check_failed",
+        Bool,
+        &[],
+        "The issuer's CVC check failed",
+        F(|d| d.card.map(|c| Value::Bool(c.checks.as_ref().and_then(|k| k.cvc_check) == Some(CheckResult::Fail)))),
+    ),
+    spec(
+        "address_zip_check_failed",
+        Bool,
+        &[],
+        "The issuer's postal code check failed",
+        F(|d| {
+            d.card.map(|c| {
+                Value::Bool(c.checks.as_ref().and_then(|k| k.address_postal_code_check) == Some(CheckResult::Fail))
+            })
+        }),
+    ),
+    spec(
+        "is_prepaid_card",
+        Bool,
+        &[],
+        "The card is prepaid",
+        F(|d| d.card?.funding.as_deref().map(|f| Value::Bool(f.eq_ignore_ascii_case("prepaid")))),
+    ),
     spec("card_expires_in_months", Num, &[], "Months until the card expires", F(months_to_expiry)),
     spec(
         "hour_of_day",
