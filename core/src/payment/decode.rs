@@ -19,6 +19,19 @@ pub fn decode_payment(json: &str) -> Result<Payment, StripeError> {
     Ok(payment)
 }
 
+/// Decodes one input line: an evaluation (`{"payment": …, "context": …}`) or a bare payment.
+pub fn decode_line(json: &str) -> Result<Evaluation, StripeError> {
+    let is_evaluation = serde_json::from_str::<serde_json::Value>(json)
+        .map_err(|e| StripeError::invalid_request("invalid_json", format!("The request body is not valid JSON: {e}")))?
+        .get("payment")
+        .is_some();
+    if is_evaluation {
+        decode_evaluation(json)
+    } else {
+        Ok(Evaluation { payment: decode_payment(json)?, context: Default::default() })
+    }
+}
+
 fn decode<T: DeserializeOwned>(json: &str) -> Result<T, StripeError> {
     let de = &mut serde_json::Deserializer::from_str(json);
     serde_path_to_error::deserialize(de).map_err(|e| {

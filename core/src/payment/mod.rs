@@ -5,9 +5,9 @@
 //! serde's errors to a Stripe-shaped error whose `param` is the offending path.
 
 mod decode;
-mod test_cards;
+pub mod test_cards;
 
-pub use decode::{decode_evaluation, decode_payment};
+pub use decode::{decode_evaluation, decode_line, decode_payment};
 pub use test_cards::{DerivedCard, TestCardBehavior, derive_from_number, test_card_behavior};
 
 use std::collections::BTreeMap;

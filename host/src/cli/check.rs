@@ -1,0 +1,38 @@
+//! `ward check RULES_FILE`: compile rules and print diagnostics with line and column.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use ward_core::rules::Severity;
+
+use super::{CliError, load_engine};
+
+/// Arguments of `ward check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The rules file (one rule per line, `#` comments, optional `id:` prefixes).
+    rules: PathBuf,
+    /// Check list references against this bundle's lists (default: the embedded bundle).
+    #[arg(long)]
+    bundle: Option<PathBuf>,
+}
+
+/// Prints every diagnostic; fails when any is an error.
+pub fn run(args: CheckArgs) -> Result<ExitCode, CliError> {
+    let text = std::fs::read_to_string(&args.rules).map_err(|e| CliError::io(&args.rules, e))?;
+    let engine = load_engine(args.bundle.as_ref())?;
+    let diagnostics = engine.check_rules(&text);
+    let path = args.rules.display().to_string();
+    for d in &diagnostics {
+        eprintln!("{}", d.render_with_path(&text, &path));
+    }
+    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let warnings = diagnostics.len() - errors;
+    let rules = ward_core::rules::parse_rules_file(&text).map(|r| r.len()).unwrap_or(0);
+    if errors > 0 {
+        return Err(CliError::RulesFailed { path, count: errors });
+    }
+    eprintln!("{path}: {rules} rule(s), no errors, {warnings} warning(s)");
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,60 @@
+//! Errors the command line reports: one clear line each, and an exit code.
+
+use std::path::Path;
+
+/// Something the user can fix, said in one line.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// A file could not be read or written.
+    #[error("{path}: {error}")]
+    Io {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        error: std::io::Error,
+    },
+    /// A bundle did not load.
+    #[error("cannot load {source}: {error}")]
+    Bundle {
+        /// Where the bundle came from.
+        source: String,
+        /// Why it was refused.
+        error: ward_core::BundleError,
+    },
+    /// An input file has the wrong content.
+    #[error("{path}: {message}")]
+    Input {
+        /// The file.
+        path: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A rules file has errors (already printed as diagnostics).
+    #[error("{count} error(s) in {path}")]
+    RulesFailed {
+        /// The rules file.
+        path: String,
+        /// How many errors.
+        count: usize,
+    },
+}
+
+impl CliError {
+    /// An I/O error on a path.
+    pub fn io(path: &Path, error: std::io::Error) -> Self {
+        CliError::Io { path: path.display().to_string(), error }
+    }
+
+    /// A content error in a file.
+    pub fn input(path: &Path, message: impl Into<String>) -> Self {
+        CliError::Input { path: path.display().to_string(), message: message.into() }
+    }
+
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::RulesFailed { .. } => 1,
+            _ => 2,
+        }
+    }
+}
