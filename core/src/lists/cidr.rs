@@ -7,6 +7,8 @@ use rustc_hash::FxHashMap;
 
 use super::list_set::{Expiry, is_live, merge_expiry};
 
+const ADDR_EXPECTED: &str = "expected an IPv4 or IPv6 address, optionally with a /prefix such as `10.0.0.0/8`";
+
 /// One entry of an IP list: a single address or a range.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum IpEntry {
@@ -36,7 +38,8 @@ pub(crate) fn parse_entry(s: &str) -> Result<IpEntry, &'static str> {
     let Some((addr, prefix)) = s.split_once('/') else {
         return parse_addr(s).map(IpEntry::Addr);
     };
-    let addr = parse_addr(addr)?;
+    // Not unmapped yet: the prefix of `::ffff:10.0.0.0/104` counts IPv6 bits.
+    let addr: IpAddr = addr.parse().map_err(|_| ADDR_EXPECTED)?;
     // `u8::from_str` would take `+8`; a prefix is plain digits.
     if prefix.is_empty() || prefix.len() > 3 || !prefix.bytes().all(|b| b.is_ascii_digit()) {
         return Err("the prefix length after `/` must be a number, e.g. `10.0.0.0/8` or `2001:db8::/32`");
@@ -53,7 +56,6 @@ pub(crate) fn parse_entry(s: &str) -> Result<IpEntry, &'static str> {
             if len > 128 {
                 return Err("an IPv6 prefix length is at most 128");
             }
-            // `parse_addr` already turned a mapped address into IPv4, so this is native IPv6.
             Ok(net6(a.to_bits(), len))
         }
     }
@@ -62,7 +64,7 @@ pub(crate) fn parse_entry(s: &str) -> Result<IpEntry, &'static str> {
 /// Parses one address, turning IPv4-mapped IPv6 (`::ffff:a.b.c.d`) into IPv4 so both spellings
 /// of the same client match each other.
 pub(crate) fn parse_addr(s: &str) -> Result<IpAddr, &'static str> {
-    let addr: IpAddr = s.parse().map_err(|_| "expected an IPv4 or IPv6 address, optionally with a /prefix")?;
+    let addr: IpAddr = s.parse().map_err(|_| ADDR_EXPECTED)?;
     Ok(unmap(addr))
 }
 

@@ -59,12 +59,12 @@ impl ListSet {
         let mut ids = FxHashSet::default();
         for mut list in lists {
             check_header(&list)?;
-            if !ids.insert(list.id.clone()) {
-                return Err(ListError::DuplicateId { id: list.id, alias: list.alias });
-            }
             let id = ListId(u32::try_from(set.lists.len()).map_err(|_| ListError::TooManyLists)?);
             if set.by_alias.insert(list.alias.clone(), id).is_some() {
                 return Err(ListError::DuplicateAlias { alias: list.alias });
+            }
+            if !ids.insert(list.id.clone()) {
+                return Err(ListError::DuplicateId { id: list.id, alias: list.alias });
             }
             let index = build_index(&mut list)?;
             set.lists.push(list);
