@@ -85,7 +85,7 @@ fn net6(bits: u128, len: u8) -> IpEntry {
     }
     if len >= 96 && net >> 32 == 0xffff {
         // The low 32 bits are the IPv4 address; the cast keeps exactly those.
-        return net4(net as u32, len - 96);
+        return net4(net as u32, len.saturating_sub(96));
     }
     IpEntry::Net6 { net, len }
 }
@@ -97,11 +97,11 @@ fn net4(bits: u32, len: u8) -> IpEntry {
 
 fn mask4(len: u8) -> u32 {
     // A shift by the full width overflows; `/0` masks everything off.
-    u32::MAX.checked_shl(32 - u32::from(len.min(32))).unwrap_or(0)
+    u32::MAX.checked_shl(32u32.saturating_sub(u32::from(len))).unwrap_or(0)
 }
 
 fn mask6(len: u8) -> u128 {
-    u128::MAX.checked_shl(128 - u32::from(len.min(128))).unwrap_or(0)
+    u128::MAX.checked_shl(128u32.saturating_sub(u32::from(len))).unwrap_or(0)
 }
 
 /// The ranges of one IP list, grouped by prefix length: matching an address masks it once per
