@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// One attribute value. A missing value is `None` wherever a `Value` is optional:
 /// missing is never zero, never the empty string.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum Value {
     /// A boolean attribute (`:is_3d_secure:`).

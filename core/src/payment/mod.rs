@@ -19,6 +19,7 @@ use crate::value::Value;
 /// A payment plus the context attributes the caller computed for it (velocity counters,
 /// time-since values, account state). Missing context is missing, never zero.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Evaluation {
     /// The payment to score.
@@ -30,6 +31,7 @@ pub struct Evaluation {
 
 /// A payment to evaluate: the fields of a Stripe charge that carry risk signal.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Payment {
     /// The caller's id for the payment (`ch_...`, `pi_...`), echoed in the assessment.
@@ -96,6 +98,7 @@ pub struct Payment {
 
 /// `transaction_type` values Radar knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TransactionType {
     /// A direct charge.
@@ -108,6 +111,7 @@ pub enum TransactionType {
 
 /// The customer behind the payment.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CustomerDetails {
     /// Customer email.
@@ -133,6 +137,7 @@ pub struct CustomerDetails {
 /// A postal address, as Stripe shapes it. `latitude`/`longitude` are Ward's addition: a
 /// caller that geocodes addresses lets the engine compute distances.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Address {
     /// City, district, suburb, town or village.
@@ -163,6 +168,7 @@ pub struct Address {
 
 /// `billing_details` of the payment method.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BillingDetails {
     /// Billing address.
@@ -181,6 +187,7 @@ pub struct BillingDetails {
 
 /// Shipping information.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Shipping {
     /// Shipping address.
@@ -196,6 +203,7 @@ pub struct Shipping {
 
 /// `payment_method_details`: how the payment is paid.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PaymentMethodDetails {
     /// Payment method type (`card`, `sepa_debit`, ...). Defaults to `card` when `card` is given.
@@ -208,6 +216,7 @@ pub struct PaymentMethodDetails {
 
 /// Card details, as on `payment_method_details.card`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Card {
     /// Test mode only: a full card number, from which `bin`, `last4`, `brand` and
@@ -260,6 +269,7 @@ pub struct Card {
 
 /// `checks` on a card: `pass`, `fail`, `unavailable` or `unchecked` each.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CardChecks {
     /// Address line 1 check.
@@ -275,6 +285,7 @@ pub struct CardChecks {
 
 /// An issuer check result.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CheckResult {
     /// The value matched.
@@ -301,6 +312,7 @@ impl CheckResult {
 
 /// 3D Secure outcome on the card.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ThreeDSecure {
     /// `attempt_acknowledged`, `authenticated`, `data_share_only`, `exempted`, `failed`,
@@ -320,6 +332,7 @@ pub struct ThreeDSecure {
 
 /// `three_d_secure.result`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ThreeDSecureResult {
     /// Attempted; the issuer acknowledged the attempt (liability shifts).
@@ -340,6 +353,7 @@ pub enum ThreeDSecureResult {
 
 /// The wallet the card was used through.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Wallet {
     /// `apple_pay`, `google_pay`, `samsung_pay`, `masterpass`, `visa_checkout`, `amex_express_checkout`,
@@ -350,6 +364,7 @@ pub struct Wallet {
 
 /// The buyer's client, as the merchant saw it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Client {
     /// IP address (v4 or v6).
@@ -389,6 +404,7 @@ pub struct Client {
 
 /// Where an IP address is, as Stripe's review `ip_address_location` shapes it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IpLocation {
     /// City.
@@ -410,6 +426,7 @@ pub struct IpLocation {
 
 /// Behavioural signals a checkout page measured (all optional, all advisory).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BrowserSignals {
     /// Milliseconds between page load and submit.
