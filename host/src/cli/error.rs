@@ -22,10 +22,10 @@ pub enum CliError {
         error: ward_core::BundleError,
     },
     /// The WebAssembly runtime could not start or load the bundle.
-    #[error("cannot score with {source}: {message}")]
+    #[error("cannot score with {bundle}: {message}")]
     Runtime {
         /// Where the bundle came from.
-        source: String,
+        bundle: String,
         /// What went wrong.
         message: String,
     },

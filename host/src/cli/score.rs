@@ -86,7 +86,7 @@ fn make_scorer(args: &ScoreArgs) -> Result<Box<dyn Scorer>, CliError> {
         None => ward_core::DEFAULT_BUNDLE.to_vec(),
     };
     let source = args.bundle.as_ref().map_or_else(|| "the embedded default bundle".to_owned(), |p| p.display().to_string());
-    let runtime_error = |e: ward_host::runtime::RuntimeError| CliError::Runtime { source: source.clone(), message: e.to_string() };
+    let runtime_error = |e: ward_host::runtime::RuntimeError| CliError::Runtime { bundle: source.clone(), message: e.to_string() };
     match args.runtime {
         Runtime::Native => Ok(Box::new(NativeScorer::new(&bundle).map_err(runtime_error)?)),
         Runtime::Component => {

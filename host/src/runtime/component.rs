@@ -10,7 +10,7 @@ use ward_core::rules::Diagnostic;
 use ward_core::{Assessment, Evaluation, Manifest, StripeError};
 
 use super::bindings::{Ward, WardPre};
-use super::limits::{StoreState, classify, ticks};
+use super::limits::{StoreState, ticks};
 use super::wasm::{TICK, WasmRuntime};
 use super::{RuntimeError, Scorer, convert};
 
@@ -63,7 +63,7 @@ impl ComponentScorer {
         let limits = self.runtime.limits();
         let mut store = Store::new(self.runtime.engine(), StoreState::new(limits.engine_memory));
         store.limiter(|s| s);
-        store.set_epoch_deadline(ticks(limits.engine_deadline, TICK));
+        store.set_epoch_deadline(ticks(limits.engine_load_deadline, TICK));
         let ward = self.pre.instantiate(&mut store).map_err(|e| RuntimeError::guest(&e, store.data().denied))?;
         let created = ward
             .ward_risk_scoring()

@@ -9,6 +9,8 @@ use wasmtime::{ResourceLimiter, StoreLimits, StoreLimitsBuilder, Trap};
 pub struct Limits {
     /// Largest linear memory the Ward component may grow to, in bytes.
     pub engine_memory: usize,
+    /// Deadline of loading a bundle into a fresh instance (compiling rules, indexing lists).
+    pub engine_load_deadline: Duration,
     /// Deadline of one engine call (a batch gets this plus `engine_per_item` per payment).
     pub engine_deadline: Duration,
     /// Extra time a batched call gets per payment.
@@ -21,18 +23,23 @@ pub struct Limits {
     pub plugin_max_signals: usize,
     /// Longest attribute name or text value a plugin may return, in bytes.
     pub plugin_max_text: usize,
+    /// Most bytes the host copies out of a plugin's answer (wasmtime's hostcall fuel: string
+    /// bytes plus list elements at their host size).
+    pub plugin_max_output: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             engine_memory: 128 << 20,
+            engine_load_deadline: Duration::from_secs(10),
             engine_deadline: Duration::from_secs(2),
             engine_per_item: Duration::from_millis(20),
-            plugin_memory: 32 << 20,
+            plugin_memory: 64 << 20,
             plugin_deadline: Duration::from_millis(100),
             plugin_max_signals: 64,
             plugin_max_text: 1024,
+            plugin_max_output: 64 << 10,
         }
     }
 }

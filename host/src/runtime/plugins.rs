@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 use wasmtime::Store;
-use wasmtime::component::{ComponentExportIndex, ComponentType, InstancePre, Lift, Linker, Lower, WasmList, WasmStr};
+use wasmtime::component::{ComponentExportIndex, ComponentType, InstancePre, Linker, Lower};
 use ward_core::attributes::{Catalogue, validate_context};
 use ward_core::outcome::{NetworkStatus, Outcome, OutcomeType, RiskLevel, messages};
 use ward_core::{Assessment, Evaluation, StripeError, Value};
@@ -96,21 +96,11 @@ struct PaymentView {
     context: Vec<(String, wit::ContextValue)>,
 }
 
-/// `context-value` lifted lazily: a text stays in guest memory until its size is checked.
-#[derive(ComponentType, Lift)]
-#[component(variant)]
-enum RawValue {
-    #[component(name = "boolean")]
-    Boolean(bool),
-    #[component(name = "number")]
-    Number(f64),
-    #[component(name = "text")]
-    Text(WasmStr),
-}
-
-/// The plugin's answer, still in guest memory: the host checks the list length before it
-/// lifts a single entry, so a million-entry answer costs the host nothing.
-type RawSignals = Result<WasmList<(WasmStr, RawValue)>, WasmStr>;
+/// The plugin's answer. It is lifted inside the call (the guest frees it right after), under
+/// the store's hostcall fuel: wasmtime charges every byte and list element it copies out of
+/// the guest against that budget and fails the call once it is spent, so a million-entry or
+/// 100 MB answer costs the host at most the budget.
+type Signals = Result<Vec<(String, wit::ContextValue)>, String>;
 
 type Failure = (PluginStatus, String);
 
@@ -187,29 +177,31 @@ impl PluginHost {
         let mut store = Store::new(self.runtime.engine(), StoreState::new(limits.plugin_memory));
         store.limiter(|s| s);
         store.set_epoch_deadline(ticks(limits.plugin_deadline, TICK));
-        let fail = |e: wasmtime::Error, denied: bool| (fault_status(classify(&e, denied)), format!("{e:#}"));
-        let instance = plugin.pre.instantiate(&mut store).map_err(|e| fail(e, store.data().denied))?;
+        store.set_hostcall_fuel(limits.plugin_max_output);
+        let instance = plugin
+            .pre
+            .instantiate(&mut store)
+            .map_err(|e| (fault_status(classify(&e, store.data().denied)), describe(&e)))?;
         let func = instance
-            .get_typed_func::<(&PaymentView,), (RawSignals,)>(&mut store, &plugin.signals)
+            .get_typed_func::<(&PaymentView,), (Signals,)>(&mut store, &plugin.signals)
             .map_err(|e| (PluginStatus::InvalidOutput, format!("signals has the wrong signature: {e:#}")))?;
-        let (raw,) = func.call(&mut store, (view,)).map_err(|e| fail(e, store.data().denied))?;
-        let list = match raw {
-            Ok(list) => list,
-            Err(message) => return Err((PluginStatus::Error, text(&store, &message, limits.plugin_max_text)?)),
-        };
+        let (answer,) = func.call(&mut store, (view,)).map_err(|e| call_failure(&e, store.data().denied))?;
+        let list = answer.map_err(|message| (PluginStatus::Error, clip(message, limits.plugin_max_text)))?;
         if list.len() > limits.plugin_max_signals {
             let m = format!("returned {} signals; at most {} are allowed", list.len(), limits.plugin_max_signals);
             return Err((PluginStatus::InvalidOutput, m));
         }
         let mut signals = BTreeMap::new();
-        for i in 0..list.len() {
-            let Some(item) = list.get(&mut store, i) else { break };
-            let (name, value) = item.map_err(|e| (PluginStatus::InvalidOutput, format!("{e:#}")))?;
-            let name = text(&store, &name, limits.plugin_max_text)?;
+        for (name, value) in list {
+            let long = name.len().max(if let wit::ContextValue::Text(t) = &value { t.len() } else { 0 });
+            if long > limits.plugin_max_text {
+                let m = format!("a string of {long} bytes; at most {} are allowed", limits.plugin_max_text);
+                return Err((PluginStatus::InvalidOutput, m));
+            }
             let value = match value {
-                RawValue::Boolean(b) => Value::Bool(b),
-                RawValue::Number(n) => Value::Num(n),
-                RawValue::Text(s) => Value::Str(text(&store, &s, limits.plugin_max_text)?),
+                wit::ContextValue::Boolean(b) => Value::Bool(b),
+                wit::ContextValue::Number(n) => Value::Num(n),
+                wit::ContextValue::Text(t) => Value::Str(t),
             };
             signals.insert(name, value);
         }
@@ -218,13 +210,36 @@ impl PluginHost {
     }
 }
 
-/// A guest string, refused before it is copied if it is longer than `max` bytes.
-fn text(store: &Store<StoreState>, s: &WasmStr, max: usize) -> Result<String, Failure> {
-    let str = s.to_str(store).map_err(|e| (PluginStatus::InvalidOutput, format!("{e:#}")))?;
-    if str.len() > max {
-        return Err((PluginStatus::InvalidOutput, format!("a string of {} bytes; at most {max} are allowed", str.len())));
+/// A failed call: a trap or refused memory is the guest's fault while running; any other
+/// error comes from lifting the answer (too large for the hostcall fuel, bad UTF-8, pointers
+/// out of bounds), which makes the output invalid.
+fn call_failure(e: &wasmtime::Error, denied: bool) -> Failure {
+    let status = if denied || e.downcast_ref::<wasmtime::Trap>().is_some() {
+        fault_status(classify(e, denied))
+    } else {
+        PluginStatus::InvalidOutput
+    };
+    (status, describe(e))
+}
+
+/// One line for a report: the trap itself rather than the backtrace wasmtime wraps it in.
+fn describe(e: &wasmtime::Error) -> String {
+    match e.downcast_ref::<wasmtime::Trap>() {
+        Some(trap) => trap.to_string(),
+        None => e.to_string(),
     }
-    Ok(str.into_owned())
+}
+
+/// A plugin's error message, cut to `max` bytes on a character boundary.
+fn clip(mut message: String, max: usize) -> String {
+    if message.len() > max {
+        let mut end = max;
+        while !message.is_char_boundary(end) {
+            end -= 1;
+        }
+        message.truncate(end);
+    }
+    message
 }
 
 fn fault_status(f: Fault) -> PluginStatus {
