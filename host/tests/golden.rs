@@ -21,7 +21,9 @@ struct Vector {
 fn vectors() -> Vec<Vector> {
     let dir = common::workspace().join("tests/golden");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "json")).collect())
+        .map(|d| {
+            d.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "json")).collect()
+        })
         .unwrap_or_default();
     files.sort();
     files.iter().map(|p| read_vector(&dir, p)).collect()
@@ -95,8 +97,16 @@ fn batched_calls_equal_single_calls() {
 fn manifest_rules_check_and_bundle_errors_match() {
     let (native, component) = common::scorers(&common::bundle());
     assert_eq!(native.manifest().expect("native"), component.manifest().expect("component"));
-    for text in ["Block if :amount_in_usd: > 1000", "Block if :no_such: = 1\nReview if", "Allow if :email: = 'a'\nAllow if :email: = 'a'"] {
-        assert_eq!(native.check_rules(text).expect("native"), component.check_rules(text).expect("component"), "{text}");
+    for text in [
+        "Block if :amount_in_usd: > 1000",
+        "Block if :no_such: = 1\nReview if",
+        "Allow if :email: = 'a'\nAllow if :email: = 'a'",
+    ] {
+        assert_eq!(
+            native.check_rules(text).expect("native"),
+            component.check_rules(text).expect("component"),
+            "{text}"
+        );
     }
     let bad = component.swap_bundle(b"not a bundle").expect_err("bad bundle refused");
     assert!(bad.to_string().contains("bundle"), "{bad}");

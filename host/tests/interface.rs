@@ -56,7 +56,7 @@ fn check_artifact(artifact: &Path, source_world: &str, interfaces: &[&str]) {
         .collect();
     assert_eq!(exports.len(), wanted.len(), "exports of {}: {exports:?} vs {wanted:?}", artifact.display());
     for w in &wanted {
-        assert!(exports.iter().any(|e| *e == w), "{} does not {w}", artifact.display());
+        assert!(exports.contains(&w), "{} does not {w}", artifact.display());
     }
     for name in interfaces {
         let header = format!("interface {name} {{");

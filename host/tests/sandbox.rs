@@ -58,7 +58,8 @@ const CASES: &[(&str, PluginStatus)] = &[
 #[test]
 fn each_hostile_behaviour_is_contained_and_fails_open() {
     let s = setup();
-    let plugins = PluginHost::new(s.runtime.clone(), vec![plugin("hostile", "hostile", FailurePolicy::Open)]).expect("plugins");
+    let plugins =
+        PluginHost::new(s.runtime.clone(), vec![plugin("hostile", "hostile", FailurePolicy::Open)]).expect("plugins");
     for (mode, status) in CASES {
         let started = Instant::now();
         let scored = score_with_plugins(&s.scorer, &plugins, &evaluation(mode));
@@ -112,7 +113,8 @@ fn fail_closed_reports_unknown_without_scoring() {
 #[test]
 fn caller_context_is_never_overridden_by_a_plugin() {
     let s = setup();
-    let plugins = PluginHost::new(s.runtime.clone(), vec![plugin("hostile", "hostile", FailurePolicy::Open)]).expect("plugins");
+    let plugins =
+        PluginHost::new(s.runtime.clone(), vec![plugin("hostile", "hostile", FailurePolicy::Open)]).expect("plugins");
     let mut e = evaluation("ok");
     e.context.insert("account_risk_score".into(), Value::Num(7.0));
     let (reports, closed) = plugins.enrich(&mut e);
@@ -130,7 +132,8 @@ fn rss_bytes() -> u64 {
 #[test]
 fn a_thousand_hostile_calls_do_not_grow_the_host() {
     let s = setup();
-    let plugins = PluginHost::new(s.runtime.clone(), vec![plugin("hostile", "hostile", FailurePolicy::Open)]).expect("plugins");
+    let plugins =
+        PluginHost::new(s.runtime.clone(), vec![plugin("hostile", "hostile", FailurePolicy::Open)]).expect("plugins");
     // Loops cost a full deadline each; the other modes are quick. Warm up first so lazily
     // allocated pool slots and caches are not counted as growth.
     let modes = ["trap", "memory", "recurse", "wide-list", "unreachable", "huge-string", "long-name", "error"];

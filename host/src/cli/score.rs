@@ -8,7 +8,9 @@ use clap::{Args, ValueEnum};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use indicatif::{ProgressBar, ProgressStyle};
 use ward_core::{Evaluation, StripeError};
-use ward_host::runtime::{ComponentScorer, NativeScorer, RuntimeConfig, Scorer, WasmRuntime, component_path, default_cache_dir};
+use ward_host::runtime::{
+    ComponentScorer, NativeScorer, RuntimeConfig, Scorer, WasmRuntime, component_path, default_cache_dir,
+};
 
 use super::CliError;
 
@@ -85,8 +87,10 @@ fn make_scorer(args: &ScoreArgs) -> Result<Box<dyn Scorer>, CliError> {
         Some(p) => std::fs::read(p).map_err(|e| CliError::io(p, e))?,
         None => ward_core::DEFAULT_BUNDLE.to_vec(),
     };
-    let source = args.bundle.as_ref().map_or_else(|| "the embedded default bundle".to_owned(), |p| p.display().to_string());
-    let runtime_error = |e: ward_host::runtime::RuntimeError| CliError::Runtime { bundle: source.clone(), message: e.to_string() };
+    let source =
+        args.bundle.as_ref().map_or_else(|| "the embedded default bundle".to_owned(), |p| p.display().to_string());
+    let runtime_error =
+        |e: ward_host::runtime::RuntimeError| CliError::Runtime { bundle: source.clone(), message: e.to_string() };
     match args.runtime {
         Runtime::Native => Ok(Box::new(NativeScorer::new(&bundle).map_err(runtime_error)?)),
         Runtime::Component => {

@@ -4,10 +4,10 @@
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use wasmtime::Store;
-use wasmtime::component::{Component, Linker, ResourceAny};
 use ward_core::rules::Diagnostic;
 use ward_core::{Assessment, Evaluation, Manifest, StripeError};
+use wasmtime::Store;
+use wasmtime::component::{Component, Linker, ResourceAny};
 
 use super::bindings::{Ward, WardPre};
 use super::limits::{StoreState, ticks};
@@ -48,7 +48,8 @@ impl ComponentScorer {
         let instance_pre =
             linker.instantiate_pre(&component).map_err(|e| RuntimeError::wasmtime("linking the Ward component", e))?;
         let pre = WardPre::new(instance_pre).map_err(|e| RuntimeError::wasmtime("checking the Ward component", e))?;
-        let placeholder = Arc::new(Slot { bundle: Arc::from(&[][..]), id: String::new(), idle: Mutex::new(Vec::new()) });
+        let placeholder =
+            Arc::new(Slot { bundle: Arc::from(&[][..]), id: String::new(), idle: Mutex::new(Vec::new()) });
         let scorer = ComponentScorer { runtime, pre, current: RwLock::new(placeholder) };
         scorer.swap_bundle(bundle)?;
         Ok(scorer)
@@ -131,8 +132,8 @@ impl Scorer for ComponentScorer {
         let limits = self.runtime.limits();
         let per_item = limits.engine_per_item.saturating_mul(u32::try_from(input.len()).unwrap_or(u32::MAX));
         let budget = limits.engine_deadline.saturating_add(per_item);
-        let called =
-            self.call(budget, |r| r.ward.ward_risk_scoring().engine().call_score_payments(&mut r.store, r.engine, &input));
+        let called = self
+            .call(budget, |r| r.ward.ward_risk_scoring().engine().call_score_payments(&mut r.store, r.engine, &input));
         match called {
             Ok((out, _)) => out.into_iter().map(|r| r.map(convert::assessment).map_err(convert::error)).collect(),
             Err(e) => {
@@ -144,8 +145,8 @@ impl Scorer for ComponentScorer {
 
     fn manifest(&self) -> Result<Manifest, RuntimeError> {
         let budget = self.runtime.limits().engine_deadline;
-        let (m, _) =
-            self.call(budget, |r| r.ward.ward_risk_scoring().engine().call_required_attributes(&mut r.store, r.engine))?;
+        let (m, _) = self
+            .call(budget, |r| r.ward.ward_risk_scoring().engine().call_required_attributes(&mut r.store, r.engine))?;
         Ok(convert::manifest(m))
     }
 

@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::Serialize;
-use wasmtime::Store;
-use wasmtime::component::{ComponentExportIndex, ComponentType, InstancePre, Linker, Lower};
 use ward_core::attributes::{Catalogue, validate_context};
 use ward_core::outcome::{NetworkStatus, Outcome, OutcomeType, RiskLevel, messages};
 use ward_core::{Assessment, Evaluation, StripeError, Value};
+use wasmtime::Store;
+use wasmtime::component::{ComponentExportIndex, ComponentType, InstancePre, Linker, Lower};
 
 use super::bindings::wit;
 use super::limits::{Fault, StoreState, classify, ticks};

@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use super::bindings::exports::ward::risk::types as wit;
-use ward_core::payment as core;
 use ward_core::Value;
+use ward_core::payment as core;
 
 /// The core evaluation for a WIT one.
 pub fn evaluation(e: wit::Evaluation) -> ward_core::Evaluation {

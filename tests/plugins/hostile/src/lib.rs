@@ -25,7 +25,7 @@ impl Guest for Hostile {
             "memory" => Ok(vec![("account_risk_score".to_owned(), ContextValue::Number(gigabyte() as f64))]),
             "recurse" => Ok(vec![("account_risk_score".to_owned(), ContextValue::Number(recurse(u64::MAX) as f64))]),
             "trap" => panic!("hostile plugin panics"),
-            "unreachable" => core::arch::wasm32::unreachable(),
+            "unreachable" => unreachable_instruction(),
             "huge-string" => Ok(vec![("account_risk_level".to_owned(), ContextValue::Text("x".repeat(100 << 20)))]),
             "wide-list" => Ok(wide_list()),
             "long-name" => Ok(vec![("n".repeat(1 << 20), ContextValue::Boolean(true))]),
@@ -34,6 +34,14 @@ impl Guest for Hostile {
             _ => Ok(vec![("account_risk_score".to_owned(), ContextValue::Number(42.0))]),
         }
     }
+}
+
+/// Executes wasm's `unreachable` (the crate also builds natively, where it aborts).
+fn unreachable_instruction() -> ! {
+    #[cfg(target_family = "wasm")]
+    core::arch::wasm32::unreachable();
+    #[cfg(not(target_family = "wasm"))]
+    std::process::abort();
 }
 
 /// Never returns: only the host's deadline stops it.
