@@ -11,7 +11,7 @@ use ward_host::runtime::{ComponentScorer, Limits, RuntimeConfig, Scorer, WasmRun
 fn a_call_past_its_deadline_fails_alone() {
     // A deadline so short that a large batch cannot finish in it.
     let limits =
-        Limits { engine_deadline: Duration::from_millis(5), engine_per_item: Duration::ZERO, ..Limits::default() };
+        Limits { engine_deadline: Duration::from_millis(20), engine_per_item: Duration::ZERO, ..Limits::default() };
     let runtime = WasmRuntime::new(RuntimeConfig { limits, cache_dir: None }).expect("runtime");
     let scorer = ComponentScorer::new(runtime, &common::component_wasm(), &common::bundle()).expect("scorer");
     let evals: Vec<_> = common::sample_evaluations().into_iter().filter_map(|(_, e)| e.ok()).collect();

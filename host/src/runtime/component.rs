@@ -7,12 +7,18 @@ use std::time::Duration;
 use ward_core::rules::Diagnostic;
 use ward_core::{Assessment, Evaluation, Manifest, StripeError};
 use wasmtime::Store;
-use wasmtime::component::{Component, Linker, ResourceAny};
+use wasmtime::component::{Component, ComponentExportIndex, Func, Linker, ResourceAny, TypedFunc};
 
-use super::bindings::{Ward, WardPre};
+use super::bindings::{Ward, WardPre, wit};
 use super::limits::{StoreState, ticks};
+use super::lower::{self, EvaluationRef};
 use super::wasm::{TICK, WasmRuntime};
 use super::{RuntimeError, Scorer, convert};
+
+/// `score-payment`, called with borrowed input (see `lower`).
+type ScoreOne<'a> = TypedFunc<(ResourceAny, &'a EvaluationRef<'a>), (Result<wit::Assessment, wit::Error>,)>;
+/// `score-payments`, called with borrowed input.
+type ScoreMany<'a> = TypedFunc<(ResourceAny, &'a [EvaluationRef<'a>]), (Vec<Result<wit::Assessment, wit::Error>>,)>;
 
 /// Idle instances kept per bundle; more are built on demand and dropped when returned.
 const MAX_IDLE: usize = 16;
@@ -22,6 +28,23 @@ struct Ready {
     store: Store<StoreState>,
     ward: Ward,
     engine: ResourceAny,
+    /// `score-payment` of this instance, type-checked as [`ScoreOne`] when it was created.
+    score_one: Func,
+    /// `score-payments` of this instance, type-checked as [`ScoreMany`].
+    score_many: Func,
+}
+
+impl Ready {
+    fn score_one<'a>(&self) -> ScoreOne<'a> {
+        // SAFETY: `score_one` was type-checked against `ScoreOne<'static>` in `instantiate`;
+        // lifetimes do not change the component-model type being checked.
+        unsafe { ScoreOne::new_unchecked(self.score_one) }
+    }
+
+    fn score_many<'a>(&self) -> ScoreMany<'a> {
+        // SAFETY: as above, checked against `ScoreMany<'static>` in `instantiate`.
+        unsafe { ScoreMany::new_unchecked(self.score_many) }
+    }
 }
 
 /// One bundle and its ready instances. A request holds the `Arc` of the slot it started with,
@@ -36,6 +59,8 @@ struct Slot {
 pub struct ComponentScorer {
     runtime: Arc<WasmRuntime>,
     pre: WardPre<StoreState>,
+    score_one: ComponentExportIndex,
+    score_many: ComponentExportIndex,
     current: RwLock<Arc<Slot>>,
 }
 
@@ -48,9 +73,14 @@ impl ComponentScorer {
         let instance_pre =
             linker.instantiate_pre(&component).map_err(|e| RuntimeError::wasmtime("linking the Ward component", e))?;
         let pre = WardPre::new(instance_pre).map_err(|e| RuntimeError::wasmtime("checking the Ward component", e))?;
+        let missing = |name: &str| RuntimeError::Missing(format!("the Ward component does not export {name}"));
+        let scoring = component.get_export_index(None, "ward:risk/scoring@0.1.0").ok_or_else(|| missing("scoring"))?;
+        let method = |name: &str| component.get_export_index(Some(&scoring), name).ok_or_else(|| missing(name));
+        let score_one = method("[method]engine.score-payment")?;
+        let score_many = method("[method]engine.score-payments")?;
         let placeholder =
             Arc::new(Slot { bundle: Arc::from(&[][..]), id: String::new(), idle: Mutex::new(Vec::new()) });
-        let scorer = ComponentScorer { runtime, pre, current: RwLock::new(placeholder) };
+        let scorer = ComponentScorer { runtime, pre, score_one, score_many, current: RwLock::new(placeholder) };
         scorer.swap_bundle(bundle)?;
         Ok(scorer)
     }
@@ -65,14 +95,28 @@ impl ComponentScorer {
         let mut store = Store::new(self.runtime.engine(), StoreState::new(limits.engine_memory));
         store.limiter(|s| s);
         store.set_epoch_deadline(ticks(limits.engine_load_deadline, TICK));
-        let ward = self.pre.instantiate(&mut store).map_err(|e| RuntimeError::guest(&e, store.data().denied))?;
+        let fail = |e: wasmtime::Error, store: &Store<StoreState>| RuntimeError::guest(&e, store.data().denied);
+        let instance = self.pre.instance_pre().instantiate(&mut store).map_err(|e| fail(e, &store))?;
+        let ward = Ward::new(&mut store, &instance).map_err(|e| fail(e, &store))?;
+        let lookup = |store: &mut Store<StoreState>, index: &ComponentExportIndex| {
+            instance.get_func(store, index).ok_or_else(|| RuntimeError::Missing("a scoring method is missing".into()))
+        };
+        let score_one = lookup(&mut store, &self.score_one)?;
+        let score_many = lookup(&mut store, &self.score_many)?;
+        let checked = |e| RuntimeError::wasmtime("checking the scoring signatures", e);
+        score_one
+            .typed::<(ResourceAny, &EvaluationRef<'static>), (Result<wit::Assessment, wit::Error>,)>(&store)
+            .map_err(checked)?;
+        score_many
+            .typed::<(ResourceAny, &[EvaluationRef<'static>]), (Vec<Result<wit::Assessment, wit::Error>>,)>(&store)
+            .map_err(checked)?;
         let created = ward
             .ward_risk_scoring()
             .engine()
             .call_create(&mut store, bundle)
             .map_err(|e| RuntimeError::guest(&e, store.data().denied))?;
         let engine = created.map_err(|e| RuntimeError::Bundle(convert::error(e)))?;
-        Ok(Ready { store, ward, engine })
+        Ok(Ready { store, ward, engine, score_one, score_many })
     }
 
     /// Runs `f` on a ready instance of the current bundle with a fresh deadline. A failed call
@@ -119,21 +163,20 @@ impl Scorer for ComponentScorer {
     }
 
     fn score(&self, evaluation: &Evaluation) -> Result<Assessment, StripeError> {
-        let input = convert::evaluation(evaluation);
+        let input = lower::evaluation(evaluation);
         let budget = self.runtime.limits().engine_deadline;
         let (out, _) = self
-            .call(budget, |r| r.ward.ward_risk_scoring().engine().call_score_payment(&mut r.store, r.engine, &input))
+            .call(budget, |r| r.score_one().call(&mut r.store, (r.engine, &input)).map(|(o,)| o))
             .map_err(|e| e.to_stripe())?;
         out.map(convert::assessment).map_err(convert::error)
     }
 
     fn score_batch(&self, evaluations: &[Evaluation]) -> Vec<Result<Assessment, StripeError>> {
-        let input: Vec<_> = evaluations.iter().map(convert::evaluation).collect();
+        let input: Vec<EvaluationRef<'_>> = evaluations.iter().map(lower::evaluation).collect();
         let limits = self.runtime.limits();
         let per_item = limits.engine_per_item.saturating_mul(u32::try_from(input.len()).unwrap_or(u32::MAX));
         let budget = limits.engine_deadline.saturating_add(per_item);
-        let called = self
-            .call(budget, |r| r.ward.ward_risk_scoring().engine().call_score_payments(&mut r.store, r.engine, &input));
+        let called = self.call(budget, |r| r.score_many().call(&mut r.store, (r.engine, &input[..])).map(|(o,)| o));
         match called {
             Ok((out, _)) => out.into_iter().map(|r| r.map(convert::assessment).map_err(convert::error)).collect(),
             Err(e) => {

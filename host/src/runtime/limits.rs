@@ -110,8 +110,9 @@ pub fn classify(error: &wasmtime::Error, denied: bool) -> Fault {
     }
 }
 
-/// Deadline in epoch ticks, at least one.
+/// Deadline in epoch ticks. The next tick may come at any moment, so one tick is added: the
+/// guest gets at least `deadline`, and at most one tick more.
 pub fn ticks(deadline: Duration, tick: Duration) -> u64 {
-    let t = deadline.as_micros() / tick.as_micros().max(1);
-    u64::try_from(t).unwrap_or(u64::MAX).max(1)
+    let t = deadline.as_micros().div_ceil(tick.as_micros().max(1));
+    u64::try_from(t).unwrap_or(u64::MAX).saturating_add(1)
 }

@@ -12,6 +12,7 @@ mod component;
 mod convert;
 mod limits;
 mod locate;
+mod lower;
 mod native;
 mod plugins;
 mod wasm;

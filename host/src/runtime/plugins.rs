@@ -13,8 +13,9 @@ use wasmtime::component::{ComponentExportIndex, ComponentType, InstancePre, Link
 
 use super::bindings::wit;
 use super::limits::{Fault, StoreState, classify, ticks};
+use super::lower::{self, PaymentRef, ValueRef};
 use super::wasm::{TICK, WasmRuntime};
-use super::{RuntimeError, Scorer, convert};
+use super::{RuntimeError, Scorer};
 
 /// What happens to a payment when a plugin fails.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -86,14 +87,14 @@ pub struct PluginHost {
     catalogue: Catalogue,
 }
 
-/// `payment-view` of the plugin interface, lowered from the engine world's record types.
+/// `payment-view` of the plugin interface, borrowing the payment (see `lower`).
 #[derive(ComponentType, Lower)]
 #[component(record)]
-struct PaymentView {
+struct PaymentView<'a> {
     #[component(name = "payment")]
-    payment: wit::Payment,
+    payment: PaymentRef<'a>,
     #[component(name = "context")]
-    context: Vec<(String, wit::ContextValue)>,
+    context: Vec<(&'a str, ValueRef<'a>)>,
 }
 
 /// The plugin's answer. It is lifted inside the call (the guest frees it right after), under
@@ -126,10 +127,8 @@ impl PluginHost {
     /// sees the caller's context only, so the order of plugins does not matter. Returns the
     /// reports and whether a failing fail-closed plugin means the payment must not be scored.
     pub fn enrich(&self, evaluation: &mut Evaluation) -> (Vec<PluginReport>, bool) {
-        let view = PaymentView {
-            payment: convert::payment(&evaluation.payment),
-            context: convert::context(&evaluation.context),
-        };
+        let view =
+            PaymentView { payment: lower::payment(&evaluation.payment), context: lower::context(&evaluation.context) };
         let mut closed = false;
         let mut reports = Vec::with_capacity(self.plugins.len());
         let mut added = BTreeMap::new();
@@ -172,7 +171,7 @@ impl PluginHost {
     }
 
     /// One call, in its own store: instantiate, call, check the output, drop everything.
-    fn call(&self, plugin: &Loaded, view: &PaymentView) -> Result<BTreeMap<String, Value>, Failure> {
+    fn call(&self, plugin: &Loaded, view: &PaymentView<'_>) -> Result<BTreeMap<String, Value>, Failure> {
         let limits = *self.runtime.limits();
         let mut store = Store::new(self.runtime.engine(), StoreState::new(limits.plugin_memory));
         store.limiter(|s| s);
@@ -183,7 +182,7 @@ impl PluginHost {
             .instantiate(&mut store)
             .map_err(|e| (fault_status(classify(&e, store.data().denied)), describe(&e)))?;
         let func = instance
-            .get_typed_func::<(&PaymentView,), (Signals,)>(&mut store, &plugin.signals)
+            .get_typed_func::<(&PaymentView<'_>,), (Signals,)>(&mut store, &plugin.signals)
             .map_err(|e| (PluginStatus::InvalidOutput, format!("signals has the wrong signature: {e:#}")))?;
         let (answer,) = func.call(&mut store, (view,)).map_err(|e| call_failure(&e, store.data().denied))?;
         let list = answer.map_err(|message| (PluginStatus::Error, clip(message, limits.plugin_max_text)))?;
