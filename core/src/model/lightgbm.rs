@@ -213,9 +213,10 @@ fn push_tree(builder: &mut EnsembleBuilder, tree: &Block) -> Result<(), ModelErr
     }
     let leaf_values: Vec<f64> = parse_list(tree.require("leaf_value", &what)?, n_leaves)?;
     if n_leaves == 1 {
+        // Only SHAP reads a lone leaf's count (and never divides by it), so tolerate its absence.
         let cover = match tree.get("leaf_count") {
-            Some(e) => parse_list::<f64>(e, 1)?[0],
-            None => 0.0,
+            Some(e) if !e.value.is_empty() => parse_list::<f64>(e, 1)?[0],
+            _ => 0.0,
         };
         let leaf = SourceNode::Leaf { value: leaf_values[0], cover };
         return builder.push_tree(1, |_| Ok(leaf)).map_err(|e| locate(e, tree.line));

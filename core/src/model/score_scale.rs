@@ -73,7 +73,29 @@ impl ScoreScale {
     /// The lowest probability whose risk score is at least `score`: the threshold a rule
     /// `risk_score >= score` effectively applies. 0 for score 0; above 99, 1.
     pub fn threshold_probability(&self, score: u8) -> f64 {
-        if score == 0 { 0.0 } else { self.inverse(f64::from(score) - 0.5) }
+        if score == 0 {
+            return 0.0;
+        }
+        if score > MAX_RISK_SCORE {
+            return 1.0;
+        }
+        // The analytic inverse can be a few ulps off the rounding boundary; step to the exact
+        // smallest f64 that scores `score` (bounded, as the error is tiny).
+        let mut p = self.inverse(f64::from(score) - 0.5);
+        for _ in 0..64 {
+            if self.risk_score(p) >= score {
+                break;
+            }
+            p = p.next_up();
+        }
+        for _ in 0..64 {
+            let below = p.next_down();
+            if below < 0.0 || self.risk_score(below) < score {
+                break;
+            }
+            p = below;
+        }
+        p
     }
 
     fn inverse(&self, s: f64) -> f64 {
