@@ -116,6 +116,6 @@ impl ListSet {
             Value::Num(n) => format!("{n}"),
             Value::Bool(_) => return false,
         };
-        items.iter().any(|i| *i == text)
+        items.contains(&text)
     }
 }

@@ -29,7 +29,7 @@ impl Tri {
     }
 
     /// `NOT`: unknown stays unknown.
-    pub fn not(self) -> Tri {
+    pub fn negate(self) -> Tri {
         match self {
             Tri::False => Tri::True,
             Tri::Unknown => Tri::Unknown,
@@ -129,7 +129,7 @@ impl Program {
                 }
                 acc
             }
-            Node::Not(k) => self.eval(*k, facts, lists).not(),
+            Node::Not(k) => self.eval(*k, facts, lists).negate(),
             Node::Atom(a) => atom(a, facts, lists),
         }
     }
@@ -187,7 +187,7 @@ pub(crate) fn atom(a: &Atom, facts: &Facts<'_>, lists: &ListSet) -> Tri {
         Atom::NumSrc { lhs, op, rhs } => {
             known(num(lhs, facts).and_then(|a| num(rhs, facts).map(|b| num_cmp(a, *op, b))))
         }
-        Atom::NumIn { lhs, set } => known(num(lhs, facts).map(|v| set.iter().any(|x| *x == v))),
+        Atom::NumIn { lhs, set } => known(num(lhs, facts).map(|v| set.contains(&v))),
         Atom::StrLit { lhs, op, rhs, fold } => known(text(lhs, facts).map(|v| match op {
             Op::Eq => str_eq(v, rhs, *fold),
             Op::Ne => !str_eq(v, rhs, *fold),
@@ -206,7 +206,7 @@ pub(crate) fn atom(a: &Atom, facts: &Facts<'_>, lists: &ListSet) -> Tri {
         Atom::Like { lhs, segments, fold } => known(text(lhs, facts).map(|v| like(v, segments, *fold))),
         Atom::InList { lhs, list, .. } => match read(lhs, facts) {
             None => Tri::Unknown,
-            Some(Read::Value(v)) if matches!(v, Value::Num(n) if n.is_nan()) => Tri::Unknown,
+            Some(Read::Value(Value::Num(n))) if n.is_nan() => Tri::Unknown,
             Some(Read::Value(v)) => Tri::from_bool(lists.contains(*list, v, facts.now)),
             Some(Read::Meta(s)) => Tri::from_bool(lists.contains(*list, &Value::Str(s.to_owned()), facts.now)),
         },

@@ -340,7 +340,7 @@ impl<'a> Summary<'a> {
 
     /// Whether every payment satisfying this conjunction satisfies `lit`.
     fn implies(&self, lit: Lit<'_>) -> bool {
-        if self.lits.iter().any(|l| *l == lit) {
+        if self.lits.contains(&lit) {
             return true;
         }
         let neg = lit.neg;
@@ -374,7 +374,7 @@ impl<'a> Summary<'a> {
                     Some(f) => f.iter().all(|x| holds(x) != neg),
                     None => {
                         let excluded = i.text.ne.contains(rhs);
-                        (*op == Op::Ne && !neg && excluded) || (*op == Op::Eq && neg && excluded)
+                        excluded && ((*op == Op::Ne && !neg) || (*op == Op::Eq && neg))
                     }
                 }
             }),
@@ -404,19 +404,27 @@ fn describe(src: &Src, cat: &Catalogue) -> String {
 
 /// A `LIKE`/`INCLUDES` test on an enumerated attribute that no listed value can satisfy as required.
 fn enum_never(lit: Lit<'_>, cat: &Catalogue) -> Option<String> {
-    let (Src::Attr(id), test): (&Src, Box<dyn Fn(&str) -> bool + '_>) = (match lit.atom {
-        Atom::Like { lhs, segments, fold } => (lhs, Box::new(move |v: &str| like(v, segments, *fold))),
-        Atom::StrLit { lhs, op: Op::Includes, rhs, fold } => (lhs, Box::new(move |v: &str| includes(v, rhs, *fold))),
+    let (lhs, test) = match lit.atom {
+        Atom::Like { lhs, segments, fold } => (lhs, EnumTest::Like(segments, *fold)),
+        Atom::StrLit { lhs, op: Op::Includes, rhs, fold } => (lhs, EnumTest::Includes(rhs, *fold)),
         _ => return None,
-    }) else {
-        return None;
     };
+    let Src::Attr(id) = lhs else { return None };
     let spec = cat.spec(*id);
     if spec.values.is_empty() {
         return None;
     }
-    let impossible = if lit.neg { spec.values.iter().all(|v| test(v)) } else { !spec.values.iter().any(|v| test(v)) };
+    let holds = |v: &&str| match test {
+        EnumTest::Like(segments, fold) => like(v, segments, fold),
+        EnumTest::Includes(needle, fold) => includes(v, needle, fold),
+    };
+    let impossible = if lit.neg { spec.values.iter().all(holds) } else { !spec.values.iter().any(holds) };
     impossible.then(|| format!("`:{}:` only takes the values {}", spec.name, spec.values.join(", ")))
+}
+
+enum EnumTest<'a> {
+    Like(&'a [Box<str>], bool),
+    Includes(&'a str, bool),
 }
 
 /// A rule prepared for the pairwise lints.

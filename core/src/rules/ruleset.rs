@@ -103,7 +103,7 @@ fn front_end(text: &str, catalogue: &Catalogue, lists: &ListSet) -> (Vec<Checked
 }
 
 fn sort(diags: &mut [Diagnostic]) {
-    diags.sort_by(|a, b| (a.line, a.column, a.severity).cmp(&(b.line, b.column, b.severity)));
+    diags.sort_by_key(|d| (d.line, d.column, d.severity));
 }
 
 /// Every error and warning for a rules file (errors first by position, then lints), without building a rule set.

@@ -69,7 +69,7 @@ pub(crate) fn truth(cond: &str, pay: &Pay) -> Tri {
 #[test]
 fn three_valued_connectives() {
     use Tri::*;
-    assert_eq!(Unknown.not(), Unknown);
+    assert_eq!(Unknown.negate(), Unknown);
     assert_eq!(Unknown.and(False), False);
     assert_eq!(Unknown.and(True), Unknown);
     assert_eq!(Unknown.or(True), True);

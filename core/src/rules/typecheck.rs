@@ -108,7 +108,7 @@ impl<'a> Checker<'a> {
                         None => ok = false,
                     }
                 }
-                ok.then(|| if is_and { TExpr::And(out) } else { TExpr::Or(out) })
+                ok.then_some(if is_and { TExpr::And(out) } else { TExpr::Or(out) })
             }
             Expr::Not(inner, _) => self.check(inner).map(|t| TExpr::Not(Box::new(t))),
             Expr::Missing(o, span) => self.source(o, *span).map(|(s, _)| TExpr::Atom(Atom::Missing(s))),

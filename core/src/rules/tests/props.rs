@@ -129,7 +129,7 @@ proptest! {
             let f = p.facts();
             let t = |i| set.evaluate_rule(i, &f, &l).unwrap();
             prop_assert_eq!(t(0), t(1));
-            prop_assert_eq!(t(0), t(2).not());
+            prop_assert_eq!(t(0), t(2).negate());
             if t(2) == Tri::Unknown {
                 // Neither the condition nor its negation fires.
                 prop_assert!(t(0) != Tri::True);
