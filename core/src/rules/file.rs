@@ -40,9 +40,11 @@ pub fn default_rule_id(predicate: &str) -> String {
 fn split_id(line: &str) -> Option<(&str, usize)> {
     let colon = line.find(':')?;
     let head = line.get(..colon)?;
-    let word = head.trim();
-    // `Block if :x: …` has spaces before its first colon; an id prefix is a single word.
-    (!word.is_empty() && !word.contains(char::is_whitespace)).then_some((word, colon + 1))
+    let word = head.trim_start();
+    // An id prefix is a single word directly followed by `:`; `Block if :x: …` and `Block :x:` are not ids.
+    let is_action = ["allow", "block", "review", "request"].iter().any(|a| word.eq_ignore_ascii_case(a));
+    let single = !word.is_empty() && !word.contains(char::is_whitespace);
+    (single && (valid_id(word) || !is_action)).then_some((word, colon + 1))
 }
 
 /// Splits a rules file into rules. Errors: malformed or duplicate ids, unknown actions, more than 200 rules.

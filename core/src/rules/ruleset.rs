@@ -103,10 +103,11 @@ fn front_end(text: &str, catalogue: &Catalogue, lists: &ListSet) -> (Vec<Checked
 }
 
 fn sort(diags: &mut [Diagnostic]) {
-    diags.sort_by_key(|d| (d.line, d.column, d.severity));
+    diags.sort_by_key(|d| (d.severity, d.line, d.column));
 }
 
-/// Every error and warning for a rules file (errors first by position, then lints), without building a rule set.
+/// Every error and warning for a rules file (errors by position, then warnings by position), without building a
+/// rule set.
 pub fn check(text: &str, catalogue: &Catalogue, lists: &ListSet) -> Vec<Diagnostic> {
     let (checked, mut diags) = front_end(text, catalogue, lists);
     diags.extend(lint::lint(&checked, catalogue));
@@ -115,7 +116,7 @@ pub fn check(text: &str, catalogue: &Catalogue, lists: &ListSet) -> Vec<Diagnost
 }
 
 impl RuleSet {
-    /// Compiles a rules file. On error, returns every diagnostic (errors and warnings, sorted by position).
+    /// Compiles a rules file. On error, returns every diagnostic: errors by position, then warnings by position.
     pub fn compile(text: &str, catalogue: &Catalogue, lists: &ListSet) -> Result<Compiled, Vec<Diagnostic>> {
         let (checked, mut diags) = front_end(text, catalogue, lists);
         diags.extend(lint::lint(&checked, catalogue));
