@@ -24,6 +24,7 @@ fn lists() -> ListSet {
         l("order_flags", ItemType::String, &["rush"]),
         l("exact_tags", ItemType::CaseSensitiveString, &["Gold"]),
     ])
+    .expect("valid test lists")
 }
 
 struct Pay {

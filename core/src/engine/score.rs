@@ -20,8 +20,9 @@ impl Engine {
     pub fn score_json(&self, json: &str) -> Result<String, StripeError> {
         let eval = decode_evaluation(json)?;
         let assessment = self.score(&eval)?;
-        serde_json::to_string(&assessment)
-            .map_err(|e| StripeError::invalid_request("serialization_failed", format!("could not encode the assessment: {e}")))
+        serde_json::to_string(&assessment).map_err(|e| {
+            StripeError::invalid_request("serialization_failed", format!("could not encode the assessment: {e}"))
+        })
     }
 
     /// Scores one payment. Fails only on invalid input (a Stripe-shaped error naming the field).
@@ -51,11 +52,18 @@ impl Engine {
         let forced = match test_card {
             Some(TestCardBehavior::AlwaysBlock) => Some(crate::payment::test_cards::TEST_BLOCK_SCORE),
             Some(TestCardBehavior::RiskScore(s)) => Some(s),
-            Some(TestCardBehavior::Checks { elevated: true, .. }) => Some(crate::payment::test_cards::TEST_ELEVATED_SCORE),
+            Some(TestCardBehavior::Checks { elevated: true, .. }) => {
+                Some(crate::payment::test_cards::TEST_ELEVATED_SCORE)
+            }
             _ => None,
         };
         if let Some(score) = forced {
-            return ModelResult { score: Some(score), level: self.thresholds.level(score), probability: None, forced: true };
+            return ModelResult {
+                score: Some(score),
+                level: self.thresholds.level(score),
+                probability: None,
+                forced: true,
+            };
         }
         let Some((model, map)) = &self.model else {
             return ModelResult { score: None, level: RiskLevel::NotAssessed, probability: None, forced: false };
@@ -68,7 +76,12 @@ impl Engine {
         }
         let score = ScoreScale::standard().risk_score(probability);
         let rounded = libm::round(probability * 1e6) / 1e6;
-        ModelResult { score: Some(score), level: self.thresholds.level(score), probability: Some(rounded), forced: false }
+        ModelResult {
+            score: Some(score),
+            level: self.thresholds.level(score),
+            probability: Some(rounded),
+            forced: false,
+        }
     }
 
     fn set_score_attributes(&self, frame: &mut Frame, model: &ModelResult) {

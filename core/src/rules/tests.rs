@@ -56,6 +56,7 @@ pub(crate) fn lists() -> ListSet {
         ("blocked_emails".into(), ItemType::Email, vec!["Bad@Example.com".into()]),
         ("fps".into(), ItemType::CardFingerprint, vec!["AbC123".into()]),
     ])
+    .expect("valid test lists")
 }
 
 /// Compiles a single condition as `Block if …` and evaluates it.

@@ -473,6 +473,7 @@ mod tests {
             ("bad_emails".into(), ItemType::Email, vec!["a@b.c".into()]),
             ("vip_countries".into(), ItemType::Country, vec!["us".into()]),
         ])
+        .expect("valid test lists")
     }
 
     fn check(cond: &str) -> Result<TExpr, Vec<(&'static str, String, usize)>> {

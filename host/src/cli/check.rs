@@ -25,7 +25,9 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, CliError> {
     let diagnostics = engine.check_rules(&text);
     let path = args.rules.display().to_string();
     for d in &diagnostics {
-        eprintln!("{}", d.render_with_path(&text, &path));
+        // Point at the file the way compilers do, so editors can jump to it.
+        let located = format!("--> {path}:{}:{}", d.line, d.column);
+        eprintln!("{}", d.render(&text).replacen(&format!("--> line {}, column {}", d.line, d.column), &located, 1));
     }
     let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     let warnings = diagnostics.len() - errors;

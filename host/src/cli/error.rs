@@ -14,10 +14,10 @@ pub enum CliError {
         error: std::io::Error,
     },
     /// A bundle did not load.
-    #[error("cannot load {source}: {error}")]
+    #[error("cannot load {origin}: {error}")]
     Bundle {
         /// Where the bundle came from.
-        source: String,
+        origin: String,
         /// Why it was refused.
         error: ward_core::BundleError,
     },

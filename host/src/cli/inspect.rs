@@ -58,7 +58,15 @@ pub fn run(args: InspectArgs) -> Result<ExitCode, CliError> {
     summary.add_row(["thresholds", &format!("elevated ≥ {}, highest ≥ {}", t.elevated, t.highest)]);
     let model_line = engine.model().map_or_else(
         || "none (payments are not_assessed)".to_owned(),
-        |m| format!("{}: {} trees, depth ≤ {}, {} features", m.info.source, m.n_trees(), m.max_depth(), m.feature_names.len()),
+        |m| {
+            format!(
+                "{}: {} trees, depth ≤ {}, {} features",
+                m.info.source,
+                m.n_trees(),
+                m.max_depth(),
+                m.feature_names.len()
+            )
+        },
     );
     summary.add_row(["model", &model_line]);
     summary.add_row(["context needed", &engine.manifest().context.join(", ")]);

@@ -57,6 +57,6 @@ pub fn load_engine(path: Option<&PathBuf>) -> Result<ward_core::Engine, CliError
         Some(p) => std::fs::read(p).map_err(|e| CliError::io(p, e))?,
         None => ward_core::DEFAULT_BUNDLE.to_vec(),
     };
-    let source = path.map_or_else(|| "the embedded default bundle".to_owned(), |p| p.display().to_string());
-    ward_core::Engine::from_bundle(&bytes).map_err(|e| CliError::Bundle { source, error: e })
+    let origin = path.map_or_else(|| "the embedded default bundle".to_owned(), |p| p.display().to_string());
+    ward_core::Engine::from_bundle(&bytes).map_err(|e| CliError::Bundle { origin, error: e })
 }
