@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
 use super::{CliError, load_engine};
 
@@ -51,7 +51,7 @@ pub fn run(args: InspectArgs) -> Result<ExitCode, CliError> {
         return Ok(ExitCode::SUCCESS);
     }
     let mut summary = Table::new();
-    summary.load_preset(UTF8_FULL_CONDENSED);
+    summary.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic).set_width(110);
     summary.add_row(["bundle", engine.bundle_id()]);
     summary.add_row(["name", &format!("{name} {version}")]);
     summary.add_row(["size", &format!("{size} bytes (format v{})", ward_core::bundle::FORMAT_VERSION)]);
