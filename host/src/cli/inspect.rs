@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Args;
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
-use super::{CliError, load_engine};
+use super::{CliError, load_engine, print};
 
 /// Arguments of `ward inspect`.
 #[derive(Debug, Args)]
@@ -47,7 +47,7 @@ pub fn run(args: InspectArgs) -> Result<ExitCode, CliError> {
             "model": model, "rules": rules, "manifest": engine.manifest(),
             "warnings": engine.rule_warnings(),
         });
-        println!("{doc:#}");
+        print(format!("{doc:#}"))?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut summary = Table::new();
@@ -71,13 +71,13 @@ pub fn run(args: InspectArgs) -> Result<ExitCode, CliError> {
     summary.add_row(["model", &model_line]);
     summary.add_row(["context needed", &engine.manifest().context.join(", ")]);
     summary.add_row(["lists used", &engine.manifest().lists.join(", ")]);
-    println!("{summary}");
+    print(&summary)?;
     let mut rules_table = Table::new();
     rules_table.load_preset(UTF8_FULL_CONDENSED).set_header(["rule", "action", "predicate"]);
     for r in engine.rules().rules() {
         rules_table.add_row([r.id.clone(), r.action.as_str().to_owned(), truncate(&r.predicate, 90)]);
     }
-    println!("{rules_table}");
+    print(&rules_table)?;
     for w in engine.rule_warnings() {
         eprintln!("warning: {}", w.message);
     }

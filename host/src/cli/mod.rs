@@ -44,11 +44,18 @@ pub fn run() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        Err(CliError::OutputClosed) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(e.exit_code())
         }
     }
+}
+
+/// Writes a line to stdout; a closed pipe becomes [`CliError::OutputClosed`].
+pub fn print(text: impl std::fmt::Display) -> Result<(), CliError> {
+    use std::io::Write;
+    writeln!(std::io::stdout().lock(), "{text}").map_err(CliError::output)
 }
 
 /// Reads a bundle file, or returns the embedded default bundle when no path is given.

@@ -56,9 +56,9 @@ pub fn run(args: ScoreArgs) -> Result<ExitCode, CliError> {
             continue;
         }
         let record = score_line(&engine, &line, index + 1, &mut tally);
-        writeln!(out, "{record}").map_err(|e| CliError::Input { path: "stdout".into(), message: e.to_string() })?;
+        writeln!(out, "{record}").map_err(CliError::output)?;
     }
-    out.flush().map_err(|e| CliError::Input { path: "stdout".into(), message: e.to_string() })?;
+    out.flush().map_err(CliError::output)?;
     progress.finish_and_clear();
     if args.summary || std::io::stderr().is_terminal() {
         eprintln!("{}", tally.table());
