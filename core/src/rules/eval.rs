@@ -85,7 +85,10 @@ impl Program {
     pub(crate) fn add(&mut self, e: &TExpr) -> u32 {
         match e {
             TExpr::And(v) | TExpr::Or(v) => {
-                let ids: Vec<u32> = v.iter().map(|x| self.add(x)).collect();
+                // AND and OR are commutative in Kleene logic, so cheap tests go first to short-circuit sooner.
+                let mut parts: Vec<(u32, u32)> = v.iter().map(|x| (cost(x), self.add(x))).collect();
+                parts.sort_by_key(|(c, _)| *c);
+                let ids: Vec<u32> = parts.into_iter().map(|(_, id)| id).collect();
                 let start = self.kids.len() as u32;
                 self.kids.extend_from_slice(&ids);
                 let len = ids.len() as u32;
@@ -112,9 +115,10 @@ impl Program {
             Node::And { start, len } => {
                 let mut acc = Tri::True;
                 for &k in self.kids(*start, *len) {
-                    acc = acc.and(self.eval(k, facts, lists));
-                    if acc == Tri::False {
-                        break;
+                    match self.child(k, facts, lists) {
+                        Tri::False => return Tri::False,
+                        Tri::Unknown => acc = Tri::Unknown,
+                        Tri::True => {}
                     }
                 }
                 acc
@@ -122,21 +126,50 @@ impl Program {
             Node::Or { start, len } => {
                 let mut acc = Tri::False;
                 for &k in self.kids(*start, *len) {
-                    acc = acc.or(self.eval(k, facts, lists));
-                    if acc == Tri::True {
-                        break;
+                    match self.child(k, facts, lists) {
+                        Tri::True => return Tri::True,
+                        Tri::Unknown => acc = Tri::Unknown,
+                        Tri::False => {}
                     }
                 }
                 acc
             }
-            Node::Not(k) => self.eval(*k, facts, lists).negate(),
+            Node::Not(k) => self.child(*k, facts, lists).negate(),
             Node::Atom(a) => atom(a, facts, lists),
+        }
+    }
+
+    /// Evaluates a child, testing atoms in place rather than through another call.
+    #[inline(always)]
+    fn child(&self, k: u32, facts: &Facts<'_>, lists: &ListSet) -> Tri {
+        match self.nodes.get(k as usize) {
+            Some(Node::Atom(a)) => atom(a, facts, lists),
+            _ => self.eval(k, facts, lists),
         }
     }
 
     fn kids(&self, start: u32, len: u32) -> &[u32] {
         let s = start as usize;
         self.kids.get(s..s + len as usize).unwrap_or(&[])
+    }
+}
+
+/// A rough relative cost of evaluating a condition, used to order `AND`/`OR` operands.
+fn cost(e: &TExpr) -> u32 {
+    match e {
+        TExpr::And(v) | TExpr::Or(v) => v.iter().map(cost).fold(0, u32::saturating_add),
+        TExpr::Not(inner) => cost(inner),
+        TExpr::Atom(a) => {
+            let base = match a {
+                Atom::Missing(_) | Atom::Bool(_) | Atom::NumLit { .. } | Atom::NumIn { .. } => 1,
+                Atom::StrLit { op: Op::Eq | Op::Ne, .. } | Atom::NumSrc { .. } => 2,
+                Atom::StrSrc { op: Op::Eq | Op::Ne, .. } | Atom::StrIn { .. } => 3,
+                Atom::StrLit { .. } | Atom::StrSrc { .. } | Atom::Like { .. } => 6,
+                Atom::InList { .. } => 10,
+            };
+            let meta = a.sources().filter(|s| matches!(s, Src::Meta(..))).count() as u32;
+            base + 3 * meta
+        }
     }
 }
 
@@ -176,6 +209,7 @@ fn known(b: Option<bool>) -> Tri {
 }
 
 /// Evaluates one atom.
+#[inline]
 pub(crate) fn atom(a: &Atom, facts: &Facts<'_>, lists: &ListSet) -> Tri {
     match a {
         Atom::Missing(src) => Tri::from_bool(read(src, facts).is_none()),
@@ -200,9 +234,13 @@ pub(crate) fn atom(a: &Atom, facts: &Facts<'_>, lists: &ListSet) -> Tri {
                 _ => includes2(a, b, *fold),
             })
         })),
-        Atom::StrIn { lhs, set, fold } => {
-            known(text(lhs, facts).map(|v| set.binary_search_by(|item| str_cmp(v, item, *fold).reverse()).is_ok()))
-        }
+        Atom::StrIn { lhs, set, fold } => known(text(lhs, facts).map(|v| {
+            if set.len() <= 8 {
+                set.iter().any(|item| str_eq(v, item, *fold))
+            } else {
+                set.binary_search_by(|item| str_cmp(v, item, *fold).reverse()).is_ok()
+            }
+        })),
         Atom::Like { lhs, segments, fold } => known(text(lhs, facts).map(|v| like(v, segments, *fold))),
         Atom::InList { lhs, list, .. } => match read(lhs, facts) {
             None => Tri::Unknown,

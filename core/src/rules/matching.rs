@@ -8,10 +8,37 @@ use std::cmp::Ordering;
 use super::ast::Op;
 use super::ir::fold;
 
+/// Byte equality, lower-casing `a`'s ASCII letters first when `lower`. Written so it is not turned into a
+/// `memcmp` call (slow for the short strings rules compare).
+#[inline]
+fn bytes_eq(a: &[u8], b: &[u8], lower: bool) -> bool {
+    a.len() == b.len()
+        && if lower {
+            a.iter().zip(b).fold(true, |acc, (x, y)| acc & (x.to_ascii_lowercase() == *y))
+        } else {
+            a.iter().zip(b).fold(true, |acc, (x, y)| acc & (x == y))
+        }
+}
+
+fn has_prefix(h: &[u8], p: &[u8], lower: bool) -> bool {
+    h.get(..p.len()).is_some_and(|x| bytes_eq(x, p, lower))
+}
+
+fn has_suffix(h: &[u8], s: &[u8], lower: bool) -> bool {
+    h.len().checked_sub(s.len()).and_then(|at| h.get(at..)).is_some_and(|x| bytes_eq(x, s, lower))
+}
+
+/// Position of `needle` in `hay` (byte search; valid for UTF-8 since it is self-synchronising).
+fn find(hay: &[u8], needle: &[u8], lower: bool) -> Option<usize> {
+    let Some(&first) = needle.first() else { return Some(0) };
+    let starts = |b: u8| (if lower { b.to_ascii_lowercase() } else { b }) == first;
+    hay.windows(needle.len()).position(|w| w.first().is_some_and(|b| starts(*b)) && bytes_eq(w, needle, lower))
+}
+
 /// Whether `value` equals the (already folded, when `ci`) literal.
 pub(crate) fn str_eq(value: &str, lit: &str, ci: bool) -> bool {
     if !ci {
-        return value == lit;
+        return bytes_eq(value.as_bytes(), lit.as_bytes(), false);
     }
     if value.is_ascii() {
         return value.len() == lit.len() && value.bytes().zip(lit.bytes()).all(|(a, b)| a.to_ascii_lowercase() == b);
@@ -24,7 +51,14 @@ pub(crate) fn str_cmp(value: &str, item: &str, ci: bool) -> Ordering {
     if !ci {
         value.cmp(item)
     } else if value.is_ascii() {
-        value.bytes().map(|b| b.to_ascii_lowercase()).cmp(item.bytes())
+        let (a, b) = (value.as_bytes(), item.as_bytes());
+        for (x, y) in a.iter().zip(b) {
+            let x = x.to_ascii_lowercase();
+            if x != *y {
+                return x.cmp(y);
+            }
+        }
+        a.len().cmp(&b.len())
     } else {
         value.chars().flat_map(char::to_lowercase).cmp(item.chars())
     }
@@ -33,7 +67,7 @@ pub(crate) fn str_cmp(value: &str, item: &str, ci: bool) -> Ordering {
 /// Whether two values are equal, both folded when `ci`.
 pub(crate) fn str_eq2(a: &str, b: &str, ci: bool) -> bool {
     if !ci {
-        a == b
+        bytes_eq(a.as_bytes(), b.as_bytes(), false)
     } else if a.is_ascii() && b.is_ascii() {
         a.eq_ignore_ascii_case(b)
     } else {
@@ -41,7 +75,8 @@ pub(crate) fn str_eq2(a: &str, b: &str, ci: bool) -> bool {
     }
 }
 
-/// Runs `f` on the value's bytes, folded when `ci`; allocates only for non-ASCII values.
+/// Runs `f` on the value's bytes and whether they still need lower-casing: ASCII values are lower-cased on the
+/// fly, other values are folded into a new string first.
 fn with_folded<R>(value: &str, ci: bool, f: impl FnOnce(&[u8], bool) -> R) -> R {
     if !ci {
         f(value.as_bytes(), false)
@@ -52,26 +87,6 @@ fn with_folded<R>(value: &str, ci: bool, f: impl FnOnce(&[u8], bool) -> R) -> R 
     }
 }
 
-fn byte_eq(h: u8, n: u8, lower: bool) -> bool {
-    (if lower { h.to_ascii_lowercase() } else { h }) == n
-}
-
-/// Position of `needle` in `hay`, lower-casing `hay`'s ASCII bytes when `lower`.
-fn find(hay: &[u8], needle: &[u8], lower: bool) -> Option<usize> {
-    if needle.is_empty() {
-        return Some(0);
-    }
-    if needle.len() > hay.len() {
-        return None;
-    }
-    (0..=hay.len() - needle.len())
-        .find(|&i| hay[i..i + needle.len()].iter().zip(needle).all(|(&h, &n)| byte_eq(h, n, lower)))
-}
-
-fn starts(hay: &[u8], pre: &[u8], lower: bool) -> bool {
-    hay.len() >= pre.len() && hay.iter().zip(pre).all(|(&h, &n)| byte_eq(h, n, lower))
-}
-
 /// Whether `value` contains the (folded when `ci`) needle.
 pub(crate) fn includes(value: &str, needle: &str, ci: bool) -> bool {
     with_folded(value, ci, |hay, lower| find(hay, needle.as_bytes(), lower).is_some())
@@ -79,40 +94,25 @@ pub(crate) fn includes(value: &str, needle: &str, ci: bool) -> bool {
 
 /// Whether `value` contains `needle`, both folded when `ci`.
 pub(crate) fn includes2(value: &str, needle: &str, ci: bool) -> bool {
-    if ci && !needle.is_ascii() {
-        return includes(value, &fold(needle), true);
-    }
-    with_folded(value, ci, |hay, lower| {
-        if lower {
-            let n: Vec<u8> = needle.bytes().map(|b| b.to_ascii_lowercase()).collect();
-            find(hay, &n, true).is_some()
-        } else {
-            let n = if ci { fold(needle) } else { needle.to_owned() };
-            find(hay, n.as_bytes(), false).is_some()
-        }
-    })
+    if ci { includes(value, &fold(needle), true) } else { find(value.as_bytes(), needle.as_bytes(), false).is_some() }
 }
 
 /// `LIKE`: `segments` is the pattern split at `%`; the match is anchored at both ends.
 pub(crate) fn like(value: &str, segments: &[Box<str>], ci: bool) -> bool {
     with_folded(value, ci, |hay, lower| {
         let Some((first, rest)) = segments.split_first() else { return hay.is_empty() };
-        let Some((last, middle)) = rest.split_last() else {
-            return hay.len() == first.len() && starts(hay, first.as_bytes(), lower);
-        };
-        if !starts(hay, first.as_bytes(), lower) {
+        let Some((last, middle)) = rest.split_last() else { return bytes_eq(hay, first.as_bytes(), lower) };
+        if !has_prefix(hay, first.as_bytes(), lower) {
             return false;
         }
-        let mut pos = first.len();
+        let mut tail = hay.get(first.len()..).unwrap_or(&[]);
         for seg in middle {
-            let Some(rest) = hay.get(pos..) else { return false };
-            match find(rest, seg.as_bytes(), lower) {
-                Some(at) => pos += at + seg.len(),
+            match find(tail, seg.as_bytes(), lower) {
+                Some(at) => tail = tail.get(at + seg.len()..).unwrap_or(&[]),
                 None => return false,
             }
         }
-        let last = last.as_bytes();
-        hay.len() >= pos + last.len() && starts(&hay[hay.len() - last.len()..], last, lower)
+        has_suffix(tail, last.as_bytes(), lower)
     })
 }
 

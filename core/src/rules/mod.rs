@@ -25,7 +25,7 @@
 //! and `\\` escape a quote and a backslash), numbers (`-12.5`), inline lists (`('CA', 'DE')`, `(1, 2)`) and
 //! value lists (`@alias`, only after `IN`), with `= != < > <= >= IN INCLUDES LIKE`, combined by
 //! `NOT`/`!` > `AND`/`&&` > `OR`/`||` and parentheses. `is_missing(x)` tests absence; a bare boolean attribute is
-//! a condition. Keywords are case-insensitive. See [`typecheck`](self) for the operand table:
+//! a condition. Keywords are case-insensitive. Typing:
 //!
 //! * numeric attributes take `= != < > <= >= IN`; strings (case-insensitive strings, countries, states,
 //!   case-sensitive strings) take `= != IN INCLUDES LIKE`; booleans are only used bare or negated;
@@ -51,8 +51,9 @@
 //!
 //! # Diagnostics
 //!
-//! Compilation reports errors (see [`diagnostic::codes`]) and warnings, each located by line and column. The lints
-//! (see [`lint`](self)) warn about rules that can never fire, duplicates, and rules shadowed by a rule that runs first.
+//! Compilation reports errors (see [`codes`]) and warnings, each located by line and column and rendered like
+//! rustc by [`Diagnostic::render`]. The lints warn about rules that can never fire, duplicates, and rules shadowed
+//! by a rule that runs first; they only warn when they can prove it.
 
 mod ast;
 mod diagnostic;
