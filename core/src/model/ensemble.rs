@@ -21,6 +21,11 @@ const ZERO_MISSING: u32 = 1 << 30;
 pub(crate) const FEATURE_MASK: u32 = ZERO_MISSING - 1;
 /// LightGBM's `kZeroThreshold` (`1e-35f`): values this close to zero count as zero.
 const ZERO_BAND: f32 = 1e-35;
+/// Trees walked in lockstep by `margin`.
+const LANES: usize = 8;
+/// A leaf reference no model has (leaf counts are validated below `LEAF_BIT`): where a walk
+/// through a corrupted model ends, contributing 0.
+const DEAD_END: u32 = u32::MAX;
 
 /// One split: `x[feature] < threshold` goes left, with missing values (NaN, and for
 /// zero-as-missing nodes also |x| <= 1e-35) going the default way.
@@ -58,17 +63,17 @@ impl Node {
     /// Whether feature value `v` takes the left branch.
     #[inline]
     pub(crate) fn goes_left(&self, v: f32) -> bool {
-        if v.is_nan() || (self.feature_flags & ZERO_MISSING != 0 && v.abs() <= ZERO_BAND) {
-            self.feature_flags & DEFAULT_LEFT != 0
-        } else {
-            v < self.threshold
-        }
+        // Non-short-circuit operators: the data-dependent outcome is computed without
+        // branches, which the CPU could not predict anyway.
+        let missing = v.is_nan() | ((self.feature_flags & ZERO_MISSING != 0) & (v.abs() <= ZERO_BAND));
+        let default_left = self.feature_flags & DEFAULT_LEFT != 0;
+        (missing & default_left) | (!missing & (v < self.threshold))
     }
 
     /// The child reference `v` leads to.
     #[inline]
     pub(crate) fn child(&self, v: f32) -> u32 {
-        if self.goes_left(v) { self.left } else { self.right }
+        [self.right, self.left][usize::from(self.goes_left(v))]
     }
 }
 
@@ -102,38 +107,61 @@ pub(crate) struct Ensemble {
 }
 
 impl Ensemble {
-    /// The leaf value tree `root` gives `x`; features past the end of `x` are missing.
+    /// Leaf values of the trees rooted at `roots` (at most [`LANES`]) into `out`.
+    ///
+    /// Walking one tree is a chain of dependent loads (node, then feature, then next node), so
+    /// the CPU mostly waits; walking several trees in lockstep overlaps those waits.
     #[inline]
-    fn leaf_value(&self, root: u32, x: &[f32]) -> f64 {
-        let mut r = root;
-        while r & LEAF_BIT == 0 {
-            let Some(node) = self.nodes.get(r as usize) else { return 0.0 };
-            let v = x.get(node.feature()).copied().unwrap_or(f32::NAN);
-            let next = node.child(v);
-            // Validation guarantees children point forward; checking it here as well means
-            // even an unvalidated model can only give a wrong number, never loop.
-            if next & LEAF_BIT == 0 && next <= r {
-                return 0.0;
+    fn leaf_values(&self, roots: &[u32], x: &[f32], out: &mut [f64; LANES]) {
+        let mut cur = [DEAD_END; LANES];
+        let n = roots.len().min(LANES);
+        cur[..n].copy_from_slice(&roots[..n]);
+        loop {
+            let mut active = false;
+            for r in cur.iter_mut().take(n) {
+                if *r & LEAF_BIT != 0 {
+                    continue;
+                }
+                active = true;
+                let next = match self.nodes.get(*r as usize) {
+                    Some(node) => node.child(x.get(node.feature()).copied().unwrap_or(f32::NAN)),
+                    None => DEAD_END,
+                };
+                // Validation guarantees children point forward; checking it here as well means
+                // even an unvalidated model can only give a wrong number, never loop.
+                *r = if next & LEAF_BIT == 0 && next <= *r { DEAD_END } else { next };
             }
-            r = next;
+            if !active {
+                break;
+            }
         }
-        self.leaves.get((r & !LEAF_BIT) as usize).copied().unwrap_or(0.0)
+        for (o, r) in out.iter_mut().zip(&cur[..n]) {
+            *o = self.leaves.get((r & !LEAF_BIT) as usize).copied().unwrap_or(0.0);
+        }
     }
 
-    /// Raw margin (log-odds) for `x`, summed the way the source library sums it.
+    /// Raw margin (log-odds) for `x`, summed the way the source library sums it: tree by tree,
+    /// in model order.
     pub(crate) fn margin(&self, x: &[f32]) -> f64 {
+        let mut values = [0.0; LANES];
         match self.accumulation {
             Accumulation::F32 => {
                 let mut acc = self.base_margin as f32;
-                for &root in &self.roots {
-                    acc += self.leaf_value(root, x) as f32;
+                for roots in self.roots.chunks(LANES) {
+                    self.leaf_values(roots, x, &mut values);
+                    for v in &values[..roots.len()] {
+                        acc += *v as f32;
+                    }
                 }
                 f64::from(acc)
             }
             Accumulation::F64 => {
                 let mut acc = 0.0;
-                for &root in &self.roots {
-                    acc += self.leaf_value(root, x);
+                for roots in self.roots.chunks(LANES) {
+                    self.leaf_values(roots, x, &mut values);
+                    for v in &values[..roots.len()] {
+                        acc += *v;
+                    }
                 }
                 acc + self.base_margin
             }

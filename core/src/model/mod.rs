@@ -178,8 +178,9 @@ impl Model {
 
     /// Checks every invariant prediction relies on: tree structure (children in range and
     /// after their parent, each node reached once, depth at most [`MAX_DEPTH`]), feature
-    /// indices below the feature count, finite leaves, thresholds and covers, one unique,
-    /// non-empty name per feature, `info` agreeing with the trees, and a valid calibration.
+    /// indices below the feature count, finite leaves and covers, non-NaN thresholds (±inf is
+    /// allowed: a LightGBM threshold beyond f32 range becomes one), one unique, non-empty name
+    /// per feature, `info` agreeing with the trees, and a valid calibration.
     pub fn validate(&self) -> Result<(), ModelError> {
         self.ensemble.validate()?;
         self.calibration.validate()?;

@@ -5,7 +5,7 @@
 //! explanations match what a data scientist sees in Python. The result has one value per
 //! feature plus a bias (the expected margin) and sums to the margin.
 
-use super::ensemble::{Ensemble, LEAF_BIT};
+use super::ensemble::{Ensemble, LEAF_BIT, MAX_DEPTH};
 
 /// A path element is four f64s: feature index (-1 for the root), zero fraction, one fraction
 /// and permutation weight. They live in the caller's output buffer, past the contributions, so a
@@ -108,6 +108,21 @@ impl Walk<'_> {
     }
 }
 
+/// `RECIP[k] = 1 / k`, so the hot loops below multiply instead of divide (a division in a
+/// dependent chain costs several times a multiplication).
+const RECIP: [f64; MAX_DEPTH as usize + 3] = {
+    let mut r = [0.0; MAX_DEPTH as usize + 3];
+    let mut k = 1;
+    while k < r.len() {
+        r[k] = 1.0 / k as f64;
+        k += 1;
+    }
+    r
+};
+
+// Path-dependent TreeSHAP only ever uses one-fractions of exactly 0 or 1 (the hot child
+// inherits its parent's, the cold child gets 0), which the formulas below rely on.
+
 /// Adds a feature to the path, updating every permutation weight.
 fn extend(path: &mut [f64], depth: usize, zero_fraction: f64, one_fraction: f64, feature: f64) {
     let d = depth * STRIDE;
@@ -115,11 +130,11 @@ fn extend(path: &mut [f64], depth: usize, zero_fraction: f64, one_fraction: f64,
     path[d + ZERO] = zero_fraction;
     path[d + ONE] = one_fraction;
     path[d + WEIGHT] = if depth == 0 { 1.0 } else { 0.0 };
-    let denom = (depth + 1) as f64;
+    let inv = RECIP[depth + 1];
     for i in (0..depth).rev() {
         let wi = path[i * STRIDE + WEIGHT];
-        path[(i + 1) * STRIDE + WEIGHT] += one_fraction * wi * (i + 1) as f64 / denom;
-        path[i * STRIDE + WEIGHT] = zero_fraction * wi * (depth - i) as f64 / denom;
+        path[(i + 1) * STRIDE + WEIGHT] += one_fraction * wi * (i + 1) as f64 * inv;
+        path[i * STRIDE + WEIGHT] = zero_fraction * wi * (depth - i) as f64 * inv;
     }
 }
 
@@ -129,12 +144,13 @@ fn unwind(path: &mut [f64], depth: usize, index: usize) {
     let zero = path[index * STRIDE + ZERO];
     let mut next_one = path[depth * STRIDE + WEIGHT];
     let denom = (depth + 1) as f64;
+    let inv = RECIP[depth + 1];
     for i in (0..depth).rev() {
         let w = &mut path[i * STRIDE + WEIGHT];
         if one != 0.0 {
             let tmp = *w;
-            *w = next_one * denom / ((i + 1) as f64 * one);
-            next_one = tmp - *w * zero * (depth - i) as f64 / denom;
+            *w = next_one * denom * RECIP[i + 1];
+            next_one = tmp - *w * zero * (depth - i) as f64 * inv;
         } else {
             *w = (*w * denom) / (zero * (depth - i) as f64);
         }
@@ -150,18 +166,19 @@ fn unwind(path: &mut [f64], depth: usize, index: usize) {
 fn unwound_sum(path: &[f64], depth: usize, index: usize) -> f64 {
     let one = path[index * STRIDE + ONE];
     let zero = path[index * STRIDE + ZERO];
-    let mut next_one = path[depth * STRIDE + WEIGHT];
-    let denom = (depth + 1) as f64;
     let mut total = 0.0;
-    for i in (0..depth).rev() {
-        let w = path[i * STRIDE + WEIGHT];
-        if one != 0.0 {
-            let tmp = next_one * denom / ((i + 1) as f64 * one);
+    if one != 0.0 {
+        let mut next_one = path[depth * STRIDE + WEIGHT];
+        for i in (0..depth).rev() {
+            let tmp = next_one * RECIP[i + 1];
             total += tmp;
-            next_one = w - tmp * zero * ((depth - i) as f64 / denom);
-        } else if zero != 0.0 {
-            total += (w / zero) / ((depth - i) as f64 / denom);
+            next_one = path[i * STRIDE + WEIGHT] - tmp * zero * (depth - i) as f64;
+        }
+    } else if zero != 0.0 {
+        // Without the guard a zero-cover branch would give 0/0; its weights are all zero.
+        for i in (0..depth).rev() {
+            total += path[i * STRIDE + WEIGHT] / (zero * (depth - i) as f64);
         }
     }
-    total
+    total * (depth + 1) as f64
 }
