@@ -471,8 +471,10 @@ class World:
             local = f"{first[0]}{last}"
         elif r < 0.88:
             local = f"{first}{last}{self.rng.randint(60, 99):02d}"
-        elif r < 0.96:
+        elif r < 0.94:
             local = f"{first}.{last}{self.rng.randint(1960, 2006)}"
+        elif r < 0.97:
+            local = f"{first[0]}{last}{self.rng.randint(100, 99999)}"
         else:
             local = f"{first}{self.rng.randint(1, 999)}"
         return f"{local}{self.rng.randint(2, 9) if self.rng.random() < 0.1 else ''}@{domain}"
@@ -519,7 +521,7 @@ class World:
             ch.pastes = rng.random() < 0.20
             ch.wallet = rng.random() < (0.45 if ch.mobile else 0.10)
             ch.ff_propensity = 12.0 if rng.random() < 0.03 else 0.6
-            ch.has_history = rng.random() < 0.72
+            ch.has_history = rng.random() < 0.45
             ch.trip = None
             if rng.random() < 0.12:
                 start = self.start + rng.randint(0, self.days_total - 3) * DAY + rng.randint(0, DAY)
@@ -707,13 +709,20 @@ class World:
         rng = self.rng
         targets = [(m, (3 if m.category in ("donations", "digital_goods") else 1 if m.category in ("saas", "marketplace", "gift_cards") else 0.15)
                     * (0.3 if m.three_ds > 0.3 else 1.0)) for m in self.merchants]
-        n_attacks = poisson(rng, 0.42 * self.days_total)
+        n_attacks = poisson(rng, 0.38 * self.days_total)
         for _ in range(n_attacks):
             m = weighted(rng, targets)
             start = self.start + rng.randint(0, self.days_total * DAY - 1)
-            duration = min(6 * HOUR, max(5 * 60, lognormal(rng, 50 * 60, 0.8)))
-            n = int(min(220, max(6, lognormal(rng, 32, 0.75))))
-            ip_mode = weighted(rng, [("single", 40), ("pool", 35), ("rotating", 25)])
+            # A quarter of the attacks are stealthy: slow, spread over residential IPs, human-paced.
+            stealth = rng.random() < 0.25
+            if stealth:
+                duration = rng.uniform(6, 48) * HOUR
+                n = int(min(80, max(6, lognormal(rng, 18, 0.6))))
+                ip_mode = "rotating"
+            else:
+                duration = min(6 * HOUR, max(5 * 60, lognormal(rng, 50 * 60, 0.8)))
+                n = int(min(220, max(6, lognormal(rng, 32, 0.75))))
+                ip_mode = weighted(rng, [("single", 40), ("pool", 35), ("rotating", 25)])
             dump_country = weighted(rng, VICTIM_COUNTRIES)
             attack = {
                 "ip_mode": ip_mode,
@@ -723,8 +732,11 @@ class World:
                 "webdriver": rng.random() < 0.45,
                 "amount_fixed": rng.choice([0.5, 1.0, 1.0, 2.0, 5.0]) if rng.random() < 0.45 else None,
                 "billing_mode": weighted(rng, [("postal", 50), ("full", 30), ("none", 20)]),
-                "cards": [], "ips": [], "email": None, "end": start + int(duration),
+                "cards": [], "ips": [], "email": None, "end": start + int(duration), "stealth": stealth,
             }
+            if stealth:
+                attack.update(email_mode="random", webdriver=False, amount_fixed=None, billing_mode="full",
+                              ua=rng.choice(UA_DESKTOP + UA_MOBILE))
             ring_country = weighted(rng, RING_COUNTRIES)
             if ip_mode == "single":
                 attack["ips"] = [rng.choice(self.vpn_exits + self.tor_exits) if rng.random() < 0.6
@@ -761,7 +773,7 @@ class World:
         attractive = {"electronics": 5, "gift_cards": 5, "luxury": 3, "travel": 3, "fashion": 1.5,
                       "marketplace": 1.5, "digital_goods": 1.5}
         targets = [(m, attractive.get(m.category, 0.1) * (0.5 if m.three_ds > 0.3 else 1.0)) for m in self.merchants]
-        for _ in range(poisson(rng, 4.2 * self.days_total)):
+        for _ in range(poisson(rng, 8.0 * self.days_total)):
             ring = weighted(rng, ring_weights)
             day_start = self.start + rng.randint(0, self.days_total - 1) * DAY
             # Rings work in their own daytime, though some keep night hours.
@@ -785,7 +797,7 @@ class World:
                 for chid, c in m.customers.items() if c is not None]
         if not pool:
             return
-        for _ in range(poisson(rng, 1.3 * self.days_total)):
+        for _ in range(poisson(rng, 2.5 * self.days_total)):
             m, chid = rng.choice(pool)
             ch = self.cardholders[chid]
             cust = m.customers[chid]
@@ -1226,7 +1238,7 @@ class Replay:
             card = w.new_card(s["dump_country"], None, months_lo=-8, months_hi=50, prepaid_boost=2.5)
             s["cards"].append(card)
         currency = m.currency
-        usd = s["amount_fixed"] or round(rng.uniform(0.5, 6.0), 2)
+        usd = s["amount_fixed"] or round(rng.uniform(3.0, 25.0) if s["stealth"] else rng.uniform(0.5, 6.0), 2)
         exponent, rate = CURRENCIES[currency]
         amount = max(1, int(round(usd / rate * 10**exponent)))
         if exponent == 0:
@@ -1248,16 +1260,19 @@ class Replay:
         p["payment_method_details"] = {"type": "card", "card": card_json}
         if s["ip_mode"] == "rotating":
             ip = w._new_ip(s["dump_country"], rng.choice(COUNTRY[s["dump_country"]][4]), "cable/dsl",
-                           anonymous=rng.random() < 0.2)
+                           anonymous=rng.random() < (0.05 if s["stealth"] else 0.2))
         else:
             ip = rng.choice(s["ips"])
         email = s["email"]
         if s["email_mode"] == "random":
-            email = w.fraud_email(weighted(rng, [("random", 60), ("disposable", 25), ("name", 15)]))
+            styles = [("name", 80), ("random", 20)] if s["stealth"] else [("random", 60), ("disposable", 25), ("name", 15)]
+            email = w.fraud_email(weighted(rng, styles))
         if email is not None:
             p["receipt_email"] = email
         signals = {"time_on_page_ms": int(lognormal(rng, 4.0, 0.6) * 1000), "card_number_pasted": rng.random() < 0.9,
                    "webdriver": s["webdriver"]}
+        if s["stealth"]:
+            signals.update(time_on_page_ms=int(lognormal(rng, 30, 0.6) * 1000), card_number_pasted=rng.random() < 0.5)
         if "python-requests" in s["ua"]:
             signals = None
         p["client"] = self.client_json(m, ip, s["ua"], signals)
@@ -1340,7 +1355,7 @@ class Replay:
         p["payment_method_details"] = {"type": "card", "card": card_json}
         if s["email"]:
             p["receipt_email"] = s["email"]
-        if m.cat["customers"] > 0.5 and rng.random() < 0.4:
+        if m.cat["customers"] > 0.5 and rng.random() < 0.55:
             if s.get("customer") is None or s["customer_merchant"] != m.acct:
                 s["customer"] = Customer("cus_" + w.ids.token(14), a.t - rng.randint(20, 600), s["email"], 0, 0.0)
                 s["customer_merchant"] = m.acct
@@ -1404,7 +1419,7 @@ def main():
     ap.add_argument("--days", type=int, default=60, help="emitted days")
     ap.add_argument("--warmup-days", type=int, default=30, help="days simulated before emitting, to fill history")
     ap.add_argument("--merchants", type=int, default=300)
-    ap.add_argument("--cardholders", type=int, default=60000)
+    ap.add_argument("--cardholders", type=int, default=100000)
     args = ap.parse_args()
 
     world = World(args.seed, args.days, args.warmup_days, args.merchants, args.cardholders)
