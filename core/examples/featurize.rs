@@ -118,7 +118,10 @@ fn run(args: &Args) -> Result<(usize, usize), String> {
             Err(e) => {
                 bad += 1;
                 if bad <= MAX_REPORTED {
-                    let param = e.param.as_deref().map(|p| format!(" [{p}]")).unwrap_or_default();
+                    let param = match e.param.as_deref() {
+                        Some(p) if !e.message.contains(p) => format!(" [{p}]"),
+                        _ => String::new(),
+                    };
                     eprintln!("{}:{number}: {}{param}", args.evaluations, e.message);
                 }
                 continue;
