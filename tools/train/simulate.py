@@ -838,6 +838,10 @@ def distinct_since(pairs: list[tuple[int, str]], since: int, cap: int = 25) -> i
     return len(seen)
 
 
+CONTEXT_DROP_RATE = 0.05
+"""Share of context attributes left out, at random, as a caller without that counter would."""
+
+
 class History:
     """What the platform knows, updated payment by payment and label by label."""
 
@@ -938,6 +942,8 @@ class Replay:
     def __init__(self, world: World, out_dir: str):
         self.w = world
         self.rng = random.Random(world.seed * 7919 + 1)
+        # A separate stream, so dropping context does not change the simulated payments themselves.
+        self.drop_rng = random.Random(world.seed * 104729 + 3)
         self.hist = History(world.seeds)
         self.heap: list = []
         self.seq = 0
@@ -1055,6 +1061,9 @@ class Replay:
         (payment, card, ip, email, cust, kind, decline_p, decline_codes, session) = built
         m = a.merchant
         ctx = self.hist.context(a.t, card.fp, ip, email, cust, m.acct)
+        # Callers do not always have every counter: some context goes missing, so the model learns
+        # what to do with missing values instead of treating them as a signal it never saw.
+        ctx = {k: v for k, v in ctx.items() if self.drop_rng.random() >= CONTEXT_DROP_RATE}
         if cust is not None:
             payment["payment_method_details"]["card"]["is_new_card_on_customer"] = card.fp not in cust.cards
         rng = self.rng
