@@ -52,7 +52,9 @@ fn bare_payments_are_accepted() {
     let v: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).expect("json");
     assert_eq!(v["object"], "risk_assessment");
     assert!(v["bundle"].as_str().expect("bundle").starts_with("bndl_"));
-    assert!(v["outcome"]["risk_score"].is_u64());
+    // No card: Radar assesses card payments only.
+    assert_eq!(v["outcome"]["risk_level"], "not_assessed");
+    assert_eq!(v["outcome"]["reason"], "not_assessed_risk_level");
 }
 
 #[test]
