@@ -87,6 +87,9 @@ pub struct Catalogue {
 /// `risk_level` values.
 pub const RISK_LEVELS: &[&str] = &["normal", "elevated", "highest", "not_assessed", "unknown"];
 
+/// A distinct-count family: name prefix, what is counted, and the entities it is counted for.
+type DistinctFamily = (&'static str, &'static str, &'static [(&'static str, &'static str)]);
+
 const WINDOWS: &[(&str, &str)] = &[
     ("hourly", "in the last hour"),
     ("daily", "in the last day"),
@@ -158,7 +161,7 @@ impl Catalogue {
                 }
             }
         }
-        let distinct: [(&str, &str, &[(&str, &str)]); 3] = [
+        let distinct: [DistinctFamily; 3] = [
             (
                 "card_count_for",
                 "cards",

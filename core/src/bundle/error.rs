@@ -21,13 +21,18 @@ pub enum BundleError {
     #[error("not a Ward bundle (bad magic bytes); build one with `ward bundle`")]
     BadMagic,
     /// A format this engine does not read.
-    #[error("bundle format version {found} is not supported (this engine reads version {supported}); rebuild it with this version of `ward bundle`")]
+    #[error(
+        "bundle format version {found} is not supported (this engine reads version {supported}); rebuild it with this version of `ward bundle`"
+    )]
     UnsupportedVersion {
         /// Version in the file.
         found: u16,
         /// Version this engine reads.
         supported: u16,
     },
+    /// Header flags this engine does not know (the reserved bytes are not zero).
+    #[error("bundle header has flags this engine does not know; rebuild it with this version of `ward bundle`")]
+    UnknownFlags,
     /// The payload is not as long as the header says.
     #[error("bundle is truncated or has trailing bytes: header says {expected} payload bytes, found {found}")]
     LengthMismatch {

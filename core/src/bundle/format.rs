@@ -39,6 +39,9 @@ pub fn decode(bytes: &[u8]) -> Result<(BundleSpec, String), BundleError> {
     if version != FORMAT_VERSION {
         return Err(BundleError::UnsupportedVersion { found: version, supported: FORMAT_VERSION });
     }
+    if header[10] != 0 || header[11] != 0 {
+        return Err(BundleError::UnknownFlags);
+    }
     let mut len = [0u8; 8];
     len.copy_from_slice(&header[12..20]);
     let expected = u64::from_le_bytes(len);

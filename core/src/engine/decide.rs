@@ -30,9 +30,8 @@ pub(super) struct Decided<'a> {
 
 pub(super) fn decide(d: &Decided<'_>, decision: &Decision, payment: &Payment) -> Assessment {
     let rules = d.engine.rules.rules();
-    let rule_ref = |i: usize| {
-        rules.get(i).map(|r| RuleRef { id: r.id.clone(), action: r.action, predicate: r.predicate.clone() })
-    };
+    let rule_ref =
+        |i: usize| rules.get(i).map(|r| RuleRef { id: r.id.clone(), action: r.action, predicate: r.predicate.clone() });
     let decided = if d.test_card == Some(TestCardBehavior::AlwaysBlock) {
         // Stripe's always-blocked card blocks whatever the rules say.
         Some(RuleRef {
@@ -46,7 +45,11 @@ pub(super) fn decide(d: &Decided<'_>, decision: &Decision, payment: &Payment) ->
     let mut outcome = base_outcome(d.model, decided);
     let mut error = match outcome.kind {
         OutcomeType::Blocked => {
-            let code = if outcome.reason.as_deref() == Some("merchant_blacklist") { "merchant_blacklist" } else { "fraudulent" };
+            let code = if outcome.reason.as_deref() == Some("merchant_blacklist") {
+                "merchant_blacklist"
+            } else {
+                "fraudulent"
+            };
             Some(StripeError::card_declined(code, messages::CARD_DECLINED))
         }
         _ => None,

@@ -22,7 +22,13 @@ pub struct Manifest {
 }
 
 impl Manifest {
-    pub(super) fn new(bundle: &str, catalogue: &Catalogue, needed: &[AttrId], rules: &RuleSet, model: Option<&Model>) -> Self {
+    pub(super) fn new(
+        bundle: &str,
+        catalogue: &Catalogue,
+        needed: &[AttrId],
+        rules: &RuleSet,
+        model: Option<&Model>,
+    ) -> Self {
         let names = |want: fn(AttrSource) -> bool| {
             let mut v: Vec<String> = needed
                 .iter()

@@ -114,6 +114,21 @@ impl Engine {
         &self.rules
     }
 
+    /// The value lists, default lists included.
+    pub fn lists(&self) -> &ListSet {
+        &self.lists
+    }
+
+    /// The attributes filled for each payment (what the model and the rules read).
+    pub fn needed_attributes(&self) -> &[AttrId] {
+        &self.needed
+    }
+
+    /// The currency table.
+    pub fn currencies(&self) -> &CurrencyTable {
+        &self.currencies
+    }
+
     /// The attribute catalogue.
     pub fn catalogue(&self) -> &Catalogue {
         &self.catalogue

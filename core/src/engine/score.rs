@@ -20,8 +20,9 @@ impl Engine {
     pub fn score_json(&self, json: &str) -> Result<String, StripeError> {
         let eval = decode_evaluation(json)?;
         let assessment = self.score(&eval)?;
-        serde_json::to_string(&assessment)
-            .map_err(|e| StripeError::invalid_request("serialization_failed", format!("could not encode the assessment: {e}")))
+        serde_json::to_string(&assessment).map_err(|e| {
+            StripeError::invalid_request("serialization_failed", format!("could not encode the assessment: {e}"))
+        })
     }
 
     /// Scores one payment. Fails only on invalid input (a Stripe-shaped error naming the field).
@@ -32,7 +33,12 @@ impl Engine {
         let effective = with_test_checks(payment, test_card);
         let mut frame = fill_frame(&self.catalogue, &self.needed, &effective, &eval.context, &self.currencies);
         let mut features = Vec::new();
-        let model = self.run_model(&frame, test_card, &mut features);
+        let model = if payment.card().is_some() {
+            self.run_model(&frame, test_card, &mut features)
+        } else {
+            // Radar assesses card payments only; others are `not_assessed`, as in Stripe.
+            ModelResult { score: None, level: RiskLevel::NotAssessed, probability: None, forced: false }
+        };
         self.set_score_attributes(&mut frame, &model);
         let empty = Default::default();
         let facts = Facts {
@@ -51,11 +57,18 @@ impl Engine {
         let forced = match test_card {
             Some(TestCardBehavior::AlwaysBlock) => Some(crate::payment::test_cards::TEST_BLOCK_SCORE),
             Some(TestCardBehavior::RiskScore(s)) => Some(s),
-            Some(TestCardBehavior::Checks { elevated: true, .. }) => Some(crate::payment::test_cards::TEST_ELEVATED_SCORE),
+            Some(TestCardBehavior::Checks { elevated: true, .. }) => {
+                Some(crate::payment::test_cards::TEST_ELEVATED_SCORE)
+            }
             _ => None,
         };
         if let Some(score) = forced {
-            return ModelResult { score: Some(score), level: self.thresholds.level(score), probability: None, forced: true };
+            return ModelResult {
+                score: Some(score),
+                level: self.thresholds.level(score),
+                probability: None,
+                forced: true,
+            };
         }
         let Some((model, map)) = &self.model else {
             return ModelResult { score: None, level: RiskLevel::NotAssessed, probability: None, forced: false };
@@ -68,7 +81,12 @@ impl Engine {
         }
         let score = ScoreScale::standard().risk_score(probability);
         let rounded = libm::round(probability * 1e6) / 1e6;
-        ModelResult { score: Some(score), level: self.thresholds.level(score), probability: Some(rounded), forced: false }
+        ModelResult {
+            score: Some(score),
+            level: self.thresholds.level(score),
+            probability: Some(rounded),
+            forced: false,
+        }
     }
 
     fn set_score_attributes(&self, frame: &mut Frame, model: &ModelResult) {

@@ -7,7 +7,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::cidr::{self, CidrTable};
 use super::defaults;
 use super::value_list::{MAX_ITEMS, MAX_NAME_CHARS, validate_alias};
-use super::{ItemType, ListError, ListId, ValueList};
+use super::{ItemType, ListError, ListId, ListItem, ValueList};
 
 /// When an indexed value stops matching: `None` never does.
 pub(crate) type Expiry = Option<i64>;
@@ -71,6 +71,19 @@ impl ListSet {
             set.index.push(index);
         }
         Ok(set)
+    }
+
+    /// Builds a set from `(alias, item type, raw values)` triples: ids are `rsl_<alias>`, names
+    /// are the aliases. A convenience for tests and examples.
+    pub fn from_simple(lists: Vec<(String, ItemType, Vec<String>)>) -> Result<ListSet, ListError> {
+        let lists = lists
+            .into_iter()
+            .map(|(alias, ty, values)| {
+                ValueList::new(format!("rsl_{alias}"), alias.clone(), alias, ty)
+                    .with_items(values.into_iter().map(ListItem::new))
+            })
+            .collect();
+        ListSet::new(lists)
     }
 
     /// A set with no lists: every alias is unknown and nothing is a member.

@@ -42,13 +42,8 @@ pub const MIN_CONTRIBUTION: f64 = 0.05;
 /// Picks the model features that pushed the score up the most: indices into the feature list,
 /// largest contribution first, ties broken by index so every runtime agrees.
 pub fn top_contributions(contributions: &[f64], n_features: usize) -> Vec<(usize, f64)> {
-    let mut top: Vec<(usize, f64)> = contributions
-        .iter()
-        .take(n_features)
-        .copied()
-        .enumerate()
-        .filter(|(_, c)| *c >= MIN_CONTRIBUTION)
-        .collect();
+    let mut top: Vec<(usize, f64)> =
+        contributions.iter().take(n_features).copied().enumerate().filter(|(_, c)| *c >= MIN_CONTRIBUTION).collect();
     top.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     top.truncate(MAX_MODEL_FACTORS);
     top
@@ -62,7 +57,7 @@ pub fn describe(description: &str, value: Option<&Value>) -> String {
         Some(Value::Bool(false)) => format!("Not the case: {}", lower_first(description)),
         Some(Value::Num(n)) => format!("{description}: {}", format_number(*n)),
         Some(Value::Str(s)) => format!("{description}: {s}"),
-        None => format!("{description}: unknown"),
+        None => format!("{description}: not provided"),
     }
 }
 
@@ -103,9 +98,15 @@ mod tests {
 
     #[test]
     fn descriptions_read_well() {
-        assert_eq!(describe("Card country differs from IP country", Some(&Value::Bool(true))), "Card country differs from IP country");
-        assert_eq!(describe("Charges on this card in the last hour", Some(&Value::Num(7.0))), "Charges on this card in the last hour: 7");
+        assert_eq!(
+            describe("Card country differs from IP country", Some(&Value::Bool(true))),
+            "Card country differs from IP country"
+        );
+        assert_eq!(
+            describe("Charges on this card in the last hour", Some(&Value::Num(7.0))),
+            "Charges on this card in the last hour: 7"
+        );
         assert_eq!(describe("Amount", Some(&Value::Num(12.345))), "Amount: 12.35");
-        assert_eq!(describe("Seconds since", None), "Seconds since: unknown");
+        assert_eq!(describe("Seconds since", None), "Seconds since: not provided");
     }
 }

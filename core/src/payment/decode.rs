@@ -99,8 +99,14 @@ fn join(parent: &str, field: &str) -> String {
     }
 }
 
-/// serde_json appends " at line 1 column 42"; keep it only for syntax errors.
+/// serde_json appends " at line 1 column 42" and names Rust types; say it in JSON's words.
 fn clean_message(msg: &str) -> String {
+    let msg = msg
+        .replace("expected i64", "expected an integer")
+        .replace("expected u8", "expected a small non-negative integer")
+        .replace("expected u16", "expected a non-negative integer")
+        .replace("expected f64", "expected a number");
+    let msg = msg.as_str();
     match msg.rfind(" at line ") {
         Some(i)
             if msg[..i].contains("expected")

@@ -1,7 +1,7 @@
 //! The payment Ward evaluates, in Stripe's field names.
 //!
 //! Every struct refuses unknown fields, so a typo (`reciept_email`) is an error naming the field
-//! rather than a silently missing signal. [`decode`] turns JSON into an [`Evaluation`] and maps
+//! rather than a silently missing signal. [`decode_evaluation`] turns JSON into an [`Evaluation`] and maps
 //! serde's errors to a Stripe-shaped error whose `param` is the offending path.
 
 mod decode;

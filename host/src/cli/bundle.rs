@@ -6,11 +6,10 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use ward_core::bundle::{BuiltinRules, BundleSpec, encode};
 use ward_core::currency::CurrencyTable;
-use ward_core::lists::ValueList;
-use ward_core::model::{Calibration, Model};
+use ward_core::model::{Model, fit_isotonic, fit_platt};
 use ward_core::outcome::Thresholds;
 
-use super::CliError;
+use super::{CliError, read_lists};
 
 /// The model file's format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -88,11 +87,8 @@ pub fn run(args: BundleArgs) -> Result<ExitCode, CliError> {
         Some(p) => std::fs::read_to_string(p).map_err(|e| CliError::io(p, e))?,
         None => String::new(),
     };
-    let lists: Vec<ValueList> = match &args.lists {
-        Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| CliError::io(p, e))?;
-            serde_json::from_str(&text).map_err(|e| CliError::input(p, e.to_string()))?
-        }
+    let lists = match &args.lists {
+        Some(p) => read_lists(p)?,
         None => Vec::new(),
     };
     let spec = BundleSpec {
@@ -109,9 +105,10 @@ pub fn run(args: BundleArgs) -> Result<ExitCode, CliError> {
         thresholds: Thresholds { elevated: args.elevated, highest: args.highest },
         currencies: CurrencyTable::standard(),
     };
-    let (bytes, id) = encode(&spec).map_err(|e| CliError::Bundle { source: "the new bundle".into(), error: e })?;
+    let (bytes, id) = encode(&spec).map_err(|e| CliError::Bundle { origin: "the new bundle".into(), error: e })?;
     // Load what we wrote: a bundle that does not compile is never written.
-    ward_core::Engine::from_bundle(&bytes).map_err(|e| CliError::Bundle { source: "the new bundle".into(), error: e })?;
+    ward_core::Engine::from_bundle(&bytes)
+        .map_err(|e| CliError::Bundle { origin: "the new bundle".into(), error: e })?;
     std::fs::write(&args.output, &bytes).map_err(|e| CliError::io(&args.output, e))?;
     eprintln!("wrote {} ({} bytes, {id})", args.output.display(), bytes.len());
     Ok(ExitCode::SUCCESS)
@@ -151,8 +148,10 @@ fn calibrate(model: Model, path: &Path, method: CalibrationMethod) -> Result<Mod
         return Err(CliError::input(path, "no `margin,label` rows"));
     }
     let calibration = match method {
-        CalibrationMethod::Platt => Calibration::fit_platt(&margins, &labels),
-        CalibrationMethod::Isotonic => Calibration::fit_isotonic(&margins, &labels),
+        CalibrationMethod::Platt => fit_platt(&margins, &labels),
+        CalibrationMethod::Isotonic => fit_isotonic(&margins, &labels),
     };
-    Ok(model.with_calibration(calibration))
+    calibration
+        .and_then(|c| model.with_calibration(c))
+        .map_err(|e| CliError::input(path, format!("calibration failed: {e}")))
 }

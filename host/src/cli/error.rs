@@ -14,10 +14,10 @@ pub enum CliError {
         error: std::io::Error,
     },
     /// A bundle did not load.
-    #[error("cannot load {source}: {error}")]
+    #[error("cannot load {origin}: {error}")]
     Bundle {
         /// Where the bundle came from.
-        source: String,
+        origin: String,
         /// Why it was refused.
         error: ward_core::BundleError,
     },
@@ -37,6 +37,12 @@ pub enum CliError {
         /// What is wrong with it.
         message: String,
     },
+    /// The reader of our output went away (`ward inspect | head`): not an error to report.
+    #[error("output closed")]
+    OutputClosed,
+    /// Writing output failed.
+    #[error("cannot write output: {0}")]
+    Output(std::io::Error),
     /// A rules file has errors (already printed as diagnostics).
     #[error("{count} error(s) in {path}")]
     RulesFailed {
@@ -56,6 +62,11 @@ impl CliError {
     /// A content error in a file.
     pub fn input(path: &Path, message: impl Into<String>) -> Self {
         CliError::Input { path: path.display().to_string(), message: message.into() }
+    }
+
+    /// Maps a failed write: a closed pipe ends quietly, anything else is reported.
+    pub fn output(error: std::io::Error) -> Self {
+        if error.kind() == std::io::ErrorKind::BrokenPipe { CliError::OutputClosed } else { CliError::Output(error) }
     }
 
     /// The process exit code for this error.

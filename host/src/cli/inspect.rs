@@ -4,9 +4,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
-use super::{CliError, load_engine};
+use super::{CliError, load_engine, print};
 
 /// Arguments of `ward inspect`.
 #[derive(Debug, Args)]
@@ -47,29 +47,37 @@ pub fn run(args: InspectArgs) -> Result<ExitCode, CliError> {
             "model": model, "rules": rules, "manifest": engine.manifest(),
             "warnings": engine.rule_warnings(),
         });
-        println!("{doc:#}");
+        print(format!("{doc:#}"))?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut summary = Table::new();
-    summary.load_preset(UTF8_FULL_CONDENSED);
+    summary.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic).set_width(110);
     summary.add_row(["bundle", engine.bundle_id()]);
     summary.add_row(["name", &format!("{name} {version}")]);
     summary.add_row(["size", &format!("{size} bytes (format v{})", ward_core::bundle::FORMAT_VERSION)]);
     summary.add_row(["thresholds", &format!("elevated ≥ {}, highest ≥ {}", t.elevated, t.highest)]);
     let model_line = engine.model().map_or_else(
         || "none (payments are not_assessed)".to_owned(),
-        |m| format!("{}: {} trees, depth ≤ {}, {} features", m.info.source, m.n_trees(), m.max_depth(), m.feature_names.len()),
+        |m| {
+            format!(
+                "{}: {} trees, depth ≤ {}, {} features",
+                m.info.source,
+                m.n_trees(),
+                m.max_depth(),
+                m.feature_names.len()
+            )
+        },
     );
     summary.add_row(["model", &model_line]);
     summary.add_row(["context needed", &engine.manifest().context.join(", ")]);
     summary.add_row(["lists used", &engine.manifest().lists.join(", ")]);
-    println!("{summary}");
+    print(&summary)?;
     let mut rules_table = Table::new();
     rules_table.load_preset(UTF8_FULL_CONDENSED).set_header(["rule", "action", "predicate"]);
     for r in engine.rules().rules() {
         rules_table.add_row([r.id.clone(), r.action.as_str().to_owned(), truncate(&r.predicate, 90)]);
     }
-    println!("{rules_table}");
+    print(&rules_table)?;
     for w in engine.rule_warnings() {
         eprintln!("warning: {}", w.message);
     }

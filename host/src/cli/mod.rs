@@ -44,11 +44,24 @@ pub fn run() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        Err(CliError::OutputClosed) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(e.exit_code())
         }
     }
+}
+
+/// Writes a line to stdout; a closed pipe becomes [`CliError::OutputClosed`].
+pub fn print(text: impl std::fmt::Display) -> Result<(), CliError> {
+    use std::io::Write;
+    writeln!(std::io::stdout().lock(), "{text}").map_err(CliError::output)
+}
+
+/// Reads a JSON array of value lists (`[{id, alias, name, item_type, items: [{value, expires_at?}]}]`).
+pub fn read_lists(path: &std::path::Path) -> Result<Vec<ward_core::lists::ValueList>, CliError> {
+    let text = std::fs::read_to_string(path).map_err(|e| CliError::io(path, e))?;
+    serde_json::from_str(&text).map_err(|e| CliError::input(path, format!("not a JSON array of value lists: {e}")))
 }
 
 /// Reads a bundle file, or returns the embedded default bundle when no path is given.
@@ -57,6 +70,6 @@ pub fn load_engine(path: Option<&PathBuf>) -> Result<ward_core::Engine, CliError
         Some(p) => std::fs::read(p).map_err(|e| CliError::io(p, e))?,
         None => ward_core::DEFAULT_BUNDLE.to_vec(),
     };
-    let source = path.map_or_else(|| "the embedded default bundle".to_owned(), |p| p.display().to_string());
-    ward_core::Engine::from_bundle(&bytes).map_err(|e| CliError::Bundle { source, error: e })
+    let origin = path.map_or_else(|| "the embedded default bundle".to_owned(), |p| p.display().to_string());
+    ward_core::Engine::from_bundle(&bytes).map_err(|e| CliError::Bundle { origin, error: e })
 }

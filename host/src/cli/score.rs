@@ -73,7 +73,7 @@ pub fn run(args: ScoreArgs) -> Result<ExitCode, CliError> {
         }
     }
     flush(scorer.as_ref(), &mut pending, &mut out, &mut tally)?;
-    out.flush().map_err(|e| CliError::Input { path: "stdout".into(), message: e.to_string() })?;
+    out.flush().map_err(CliError::output)?;
     progress.finish_and_clear();
     if args.summary || std::io::stderr().is_terminal() {
         eprintln!("{}", tally.table());
@@ -128,7 +128,7 @@ fn flush(
                 serde_json::json!({ "line": number, "error": error }).to_string()
             }
         };
-        writeln!(out, "{record}").map_err(|e| CliError::Input { path: "stdout".into(), message: e.to_string() })?;
+        writeln!(out, "{record}").map_err(CliError::output)?;
     }
     Ok(())
 }
