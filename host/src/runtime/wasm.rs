@@ -1,10 +1,11 @@
 //! The shared wasmtime engine: configuration, the epoch ticker that enforces deadlines, and
 //! compiled-component caching.
 
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -38,6 +39,9 @@ pub struct WasmRuntime {
     engine: Engine,
     limits: Limits,
     cache_dir: Option<PathBuf>,
+    /// Components compiled by this runtime, by the SHA-256 of their wasm: loading the same
+    /// component again (another scorer, a plugin listed twice) costs a lookup.
+    compiled: Mutex<HashMap<String, Component>>,
     ticker: Ticker,
 }
 
@@ -56,7 +60,13 @@ impl WasmRuntime {
             .allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
         let engine = Engine::new(&cfg).map_err(|e| RuntimeError::wasmtime("configuring wasmtime", e))?;
         let ticker = Ticker::start(engine.clone())?;
-        Ok(Arc::new(WasmRuntime { engine, limits: config.limits, cache_dir: config.cache_dir, ticker }))
+        Ok(Arc::new(WasmRuntime {
+            engine,
+            limits: config.limits,
+            cache_dir: config.cache_dir,
+            compiled: Mutex::new(HashMap::new()),
+            ticker,
+        }))
     }
 
     /// The wasmtime engine.
@@ -73,10 +83,22 @@ impl WasmRuntime {
     /// SHA-256 of the wasm, the wasmtime version and the engine's compatibility hash, so a stale
     /// or foreign entry is never picked up.
     pub fn load_component(&self, wasm: &[u8], what: &str) -> Result<Component, RuntimeError> {
+        let digest = hex(&Sha256::digest(wasm));
+        // Held while compiling, so concurrent loads of one component compile it once.
+        let mut compiled = self.compiled.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(c) = compiled.get(&digest) {
+            return Ok(c.clone());
+        }
+        let component = self.compile_or_read_cache(wasm, &digest, what)?;
+        compiled.insert(digest, component.clone());
+        Ok(component)
+    }
+
+    fn compile_or_read_cache(&self, wasm: &[u8], digest: &str, what: &str) -> Result<Component, RuntimeError> {
         let Some(dir) = &self.cache_dir else {
             return Component::new(&self.engine, wasm).map_err(|e| RuntimeError::wasmtime(what, e));
         };
-        let path = dir.join(format!("{}.cwasm", self.cache_key(wasm)));
+        let path = dir.join(format!("{}.cwasm", self.cache_key(digest)));
         if let Ok(bytes) = std::fs::read(&path) {
             // SAFETY: the file was written by `precompile_component` of this same wasmtime
             // version and configuration (both are in its name), in a directory this process
@@ -93,18 +115,20 @@ impl WasmRuntime {
         unsafe { Component::deserialize(&self.engine, &compiled) }.map_err(|e| RuntimeError::wasmtime(what, e))
     }
 
-    fn cache_key(&self, wasm: &[u8]) -> String {
+    fn cache_key(&self, digest: &str) -> String {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         self.engine.precompile_compatibility_hash().hash(&mut h);
-        let digest = Sha256::digest(wasm);
-        let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
-        format!("{hex}-wasmtime{}-{:016x}", wasmtime_version(), h.finish())
+        format!("{}-wasmtime{}-{:016x}", digest.get(..32).unwrap_or(digest), wasmtime_version(), h.finish())
     }
 
     /// Stops the ticker (also done on drop).
     pub fn shutdown(&self) {
         self.ticker.stop();
     }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The wasmtime version this host links, as in its `Cargo.toml`.

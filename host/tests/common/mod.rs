@@ -3,10 +3,10 @@
 #![allow(dead_code)]
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use ward_core::Evaluation;
-use ward_host::runtime::{ComponentScorer, NativeScorer, RuntimeConfig, WasmRuntime, component_path};
+use ward_host::runtime::{ComponentScorer, Limits, NativeScorer, RuntimeConfig, WasmRuntime, component_path};
 
 /// The workspace root.
 pub fn workspace() -> PathBuf {
@@ -19,9 +19,18 @@ pub fn component_wasm() -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}; run tests/build-component.sh", path.display()))
 }
 
-/// A runtime without a disk cache (tests must not depend on one).
+/// The runtime of this test binary, shared so the component is compiled once per binary.
 pub fn runtime() -> Arc<WasmRuntime> {
-    WasmRuntime::new(RuntimeConfig::default()).expect("runtime")
+    static RUNTIME: OnceLock<Arc<WasmRuntime>> = OnceLock::new();
+    RUNTIME.get_or_init(|| WasmRuntime::new(config(Limits::default())).expect("runtime")).clone()
+}
+
+/// Test configuration: compiled code is cached beside the built component, so the test
+/// binaries compile it once between them (unoptimised Cranelift in the dev profile takes
+/// about 18 s per compile). Keys include the wasm's hash, so a rebuilt component never
+/// meets stale code; without the cache the tests still pass, only slower.
+pub fn config(limits: Limits) -> RuntimeConfig {
+    RuntimeConfig { limits, cache_dir: Some(workspace().join("target/ward-component/cache")) }
 }
 
 /// Both scorers on one bundle.
