@@ -33,7 +33,12 @@ impl Engine {
         let effective = with_test_checks(payment, test_card);
         let mut frame = fill_frame(&self.catalogue, &self.needed, &effective, &eval.context, &self.currencies);
         let mut features = Vec::new();
-        let model = self.run_model(&frame, test_card, &mut features);
+        let model = if payment.card().is_some() {
+            self.run_model(&frame, test_card, &mut features)
+        } else {
+            // Radar assesses card payments only; others are `not_assessed`, as in Stripe.
+            ModelResult { score: None, level: RiskLevel::NotAssessed, probability: None, forced: false }
+        };
         self.set_score_attributes(&mut frame, &model);
         let empty = Default::default();
         let facts = Facts {

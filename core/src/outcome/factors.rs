@@ -57,7 +57,7 @@ pub fn describe(description: &str, value: Option<&Value>) -> String {
         Some(Value::Bool(false)) => format!("Not the case: {}", lower_first(description)),
         Some(Value::Num(n)) => format!("{description}: {}", format_number(*n)),
         Some(Value::Str(s)) => format!("{description}: {s}"),
-        None => format!("{description}: unknown"),
+        None => format!("{description}: not provided"),
     }
 }
 
@@ -107,6 +107,6 @@ mod tests {
             "Charges on this card in the last hour: 7"
         );
         assert_eq!(describe("Amount", Some(&Value::Num(12.345))), "Amount: 12.35");
-        assert_eq!(describe("Seconds since", None), "Seconds since: unknown");
+        assert_eq!(describe("Seconds since", None), "Seconds since: not provided");
     }
 }

@@ -86,7 +86,8 @@ pub mod messages {
     /// Blocked by a block list.
     pub const BLOCK_LIST: &str = "Ward blocked this payment because it matches a value on a block list.";
     /// No model in the bundle.
-    pub const NOT_ASSESSED: &str = "Ward did not assess the risk of this payment: the bundle has no model.";
+    pub const NOT_ASSESSED: &str =
+        "Ward did not assess the risk of this payment: the bundle has no model, or it is not a card payment.";
     /// The model failed.
     pub const UNKNOWN: &str = "Something went wrong while evaluating the risk of this payment.";
     /// The issuer declined.

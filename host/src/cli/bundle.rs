@@ -6,11 +6,10 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use ward_core::bundle::{BuiltinRules, BundleSpec, encode};
 use ward_core::currency::CurrencyTable;
-use ward_core::lists::ValueList;
 use ward_core::model::{Model, fit_isotonic, fit_platt};
 use ward_core::outcome::Thresholds;
 
-use super::CliError;
+use super::{CliError, read_lists};
 
 /// The model file's format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -88,11 +87,8 @@ pub fn run(args: BundleArgs) -> Result<ExitCode, CliError> {
         Some(p) => std::fs::read_to_string(p).map_err(|e| CliError::io(p, e))?,
         None => String::new(),
     };
-    let lists: Vec<ValueList> = match &args.lists {
-        Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| CliError::io(p, e))?;
-            serde_json::from_str(&text).map_err(|e| CliError::input(p, e.to_string()))?
-        }
+    let lists = match &args.lists {
+        Some(p) => read_lists(p)?,
         None => Vec::new(),
     };
     let spec = BundleSpec {

@@ -6,7 +6,10 @@ use std::process::ExitCode;
 use clap::Args;
 use ward_core::rules::Severity;
 
-use super::{CliError, load_engine};
+use ward_core::attributes::Catalogue;
+use ward_core::lists::{ListSet, defaults::with_defaults};
+
+use super::{CliError, load_engine, read_lists};
 
 /// Arguments of `ward check`.
 #[derive(Debug, Args)]
@@ -14,15 +17,24 @@ pub struct CheckArgs {
     /// The rules file (one rule per line, `#` comments, optional `id:` prefixes).
     rules: PathBuf,
     /// Check list references against this bundle's lists (default: the embedded bundle).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "lists")]
     bundle: Option<PathBuf>,
+    /// Check list references against these lists (the JSON file `ward bundle --lists` takes).
+    #[arg(long)]
+    lists: Option<PathBuf>,
 }
 
 /// Prints every diagnostic; fails when any is an error.
 pub fn run(args: CheckArgs) -> Result<ExitCode, CliError> {
     let text = std::fs::read_to_string(&args.rules).map_err(|e| CliError::io(&args.rules, e))?;
-    let engine = load_engine(args.bundle.as_ref())?;
-    let diagnostics = engine.check_rules(&text);
+    let diagnostics = match &args.lists {
+        Some(path) => {
+            let lists =
+                ListSet::new(with_defaults(read_lists(path)?)).map_err(|e| CliError::input(path, e.to_string()))?;
+            ward_core::rules::check(&text, &Catalogue::standard(), &lists)
+        }
+        None => load_engine(args.bundle.as_ref())?.check_rules(&text),
+    };
     let path = args.rules.display().to_string();
     for d in &diagnostics {
         // Point at the file the way compilers do, so editors can jump to it.

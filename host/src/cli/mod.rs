@@ -58,6 +58,12 @@ pub fn print(text: impl std::fmt::Display) -> Result<(), CliError> {
     writeln!(std::io::stdout().lock(), "{text}").map_err(CliError::output)
 }
 
+/// Reads a JSON array of value lists (`[{id, alias, name, item_type, items: [{value, expires_at?}]}]`).
+pub fn read_lists(path: &std::path::Path) -> Result<Vec<ward_core::lists::ValueList>, CliError> {
+    let text = std::fs::read_to_string(path).map_err(|e| CliError::io(path, e))?;
+    serde_json::from_str(&text).map_err(|e| CliError::input(path, format!("not a JSON array of value lists: {e}")))
+}
+
 /// Reads a bundle file, or returns the embedded default bundle when no path is given.
 pub fn load_engine(path: Option<&PathBuf>) -> Result<ward_core::Engine, CliError> {
     let bytes = match path {

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Ward's whole test suite: formatting, lints, the wasm build of the core, every Rust test,
+# and the examples from the README. CI runs exactly this. It installs what it needs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "toolchain"
+rustup target add wasm32-unknown-unknown >/dev/null
+rustup component add rustfmt clippy >/dev/null 2>&1 || true
+
+step "format and lints"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
+
+step "the core builds for wasm32-unknown-unknown (no I/O, no clock, no randomness)"
+cargo build -p ward-core --target wasm32-unknown-unknown --release --locked
+
+step "tests"
+cargo test --workspace --locked --features ward-core/schema
+
+step "README examples"
+bash tests/examples.sh
+
+echo
+echo "all checks passed"
