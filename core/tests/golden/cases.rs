@@ -87,14 +87,35 @@ fn anonymous_ip(e: Eval) -> Eval {
 fn busy_ip(e: Eval) -> Eval {
     e.ctx("total_charges_per_ip_address_hourly", 40)
 }
+fn busy_card(e: Eval) -> Eval {
+    e.ctx("total_charges_per_card_number_hourly", 9)
+}
 fn new_card(e: Eval) -> Eval {
     e.ctx("seconds_since_card_first_seen", 60)
+}
+fn new_email(e: Eval) -> Eval {
+    e.ctx("seconds_since_email_first_seen", 120)
+}
+fn fraud_warnings(e: Eval) -> Eval {
+    e.ctx("efw_count_on_card_all_time", 2)
+}
+fn disputed(e: Eval) -> Eval {
+    e.ctx("dispute_count_on_card_number_all_time", 1)
 }
 fn disposable_email(e: Eval) -> Eval {
     e.pay("receipt_email", "qz8841k@mailinator.com")
 }
 fn cvc_failed(e: Eval) -> Eval {
     e.card("checks.cvc_check", "fail")
+}
+fn zip_failed(e: Eval) -> Eval {
+    e.card("checks.address_postal_code_check", "fail")
+}
+fn large(e: Eval) -> Eval {
+    e.pay("amount", 250_000)
+}
+fn at_night(e: Eval) -> Eval {
+    e.pay("created", T0 + 3 * 3600)
 }
 
 fn model(t: &mut Table) {
@@ -103,7 +124,7 @@ fn model(t: &mut Table) {
         "model/normal_us_returning_customer",
         d,
         anna(),
-        authorized("normal").score(43).no_model_factors().at("/risk_factors", json!([])),
+        authorized("normal").score(4).no_model_factors().at("/risk_factors", json!([])),
     );
     t.add("model/normal_de_google_pay_3ds", d, jonas(), authorized("normal").no_model_factors());
     t.add("model/normal_jp_jcb_jpy", d, yuki(), authorized("normal"));
@@ -115,50 +136,68 @@ fn model(t: &mut Table) {
         anna().pay("livemode", true).id("ch_3QlIveMode0000001"),
         authorized("normal").at("/livemode", json!(true)),
     );
-    t.add("model/normal_score_64_just_below_elevated", d, busy_ip(anna()), authorized("normal").score(64));
+    t.add("model/normal_ip_abroad", d, ip_abroad(anna()), authorized("normal").score(54));
+    t.add(
+        "model/normal_score_64_just_below_elevated",
+        d,
+        at_night(disputed(ip_abroad(anna()))),
+        authorized("normal").score(64),
+    );
     t.add(
         "model/elevated_score_65_threshold",
         d,
-        busy_ip(anonymous_ip(anna())),
-        elevated_review().score(65).model_factors(1).factor("model", "total_charges_per_ip_address_hourly"),
+        busy_card(ip_abroad(anna())),
+        elevated_review()
+            .score(65)
+            .factor("model", "billing_ip_country_mismatch")
+            .factor("model", "total_charges_per_card_number_hourly"),
     );
     t.add(
-        "model/elevated_ip_country_differs",
+        "model/elevated_early_fraud_warnings",
         d,
-        ip_abroad(anna()),
-        elevated_review().model_factors(1).factor("model", "card_ip_country_mismatch"),
+        fraud_warnings(anna()),
+        elevated_review().score(69).model_factors(3).factor_value("efw_count_on_card_all_time", json!(2.0)),
     );
     t.add(
-        "model/elevated_disposable_email",
+        "model/elevated_new_card_from_abroad",
         d,
-        disposable_email(anna()),
-        elevated_review().model_factors(1).factor("model", "is_disposable_email"),
+        new_card(ip_abroad(anna())),
+        elevated_review()
+            .model_factors(3)
+            .factor("model", "card_ip_country_mismatch")
+            .factor_value("seconds_since_card_first_seen", json!(60.0)),
     );
     t.add(
-        "model/elevated_cvc_check_failed",
+        "model/elevated_new_disposable_email",
         d,
-        cvc_failed(anna()),
-        elevated_review().model_factors(1).factor("model", "cvc_check_failed"),
+        new_email(disposable_email(anna())),
+        elevated_review().model_factors(3).factor_value("is_disposable_email", json!(true)),
     );
     t.add(
         "model/elevated_score_74_just_below_highest",
         d,
-        anonymous_ip(ip_abroad(anna())),
-        elevated_review().score(74).model_factors(2),
-    );
-    t.add("model/highest_score_75_threshold", d, new_card(busy_ip(anna())), highest_block().score(75).model_factors(2));
-    t.add(
-        "model/highest_new_card_from_abroad",
-        d,
-        new_card(ip_abroad(anna())),
-        highest_block().model_factors(2).factor("model", "seconds_since_card_first_seen"),
+        large(fraud_warnings(anna())),
+        elevated_review().score(74).factor("model", "amount_in_usd"),
     );
     t.add(
-        "model/highest_card_testing",
+        "model/highest_score_75_threshold",
         d,
-        carding(),
-        highest_block().score(85).model_factors(5).factor("model", "total_charges_per_ip_address_hourly"),
+        cvc_failed(fraud_warnings(anna())),
+        highest_block().score(75).factor_value("cvc_check_failed", json!(true)),
     );
+    t.add(
+        "model/highest_ip_velocity_abroad",
+        d,
+        busy_ip(ip_abroad(anna())),
+        highest_block().model_factors(5).factor_value("total_charges_per_ip_address_hourly", json!(40.0)),
+    );
+    t.add(
+        "model/highest_fraud_warnings_abroad",
+        d,
+        fraud_warnings(ip_abroad(anna())),
+        highest_block().score(90).model_factors(5),
+    );
+    t.add("model/highest_card_testing", d, carding(), highest_block().model_factors(5));
     t.add(
         "model/highest_card_testing_no_browser_signals",
         d,
@@ -166,17 +205,18 @@ fn model(t: &mut Table) {
         highest_block().model_factors(3),
     );
     t.add(
-        "model/highest_brand_new_disposable_email",
-        d,
-        disposable_email(anna()).ctx("seconds_since_email_first_seen", 120),
-        highest_block().model_factors(5).factor("model", "seconds_since_email_first_seen"),
-    );
-    t.add(
-        "model/highest_no_context_at_all",
+        "model/normal_without_any_context",
         d,
         test_card("4242424242424242").del("context"),
-        highest_block().model_factors(3).factor("model", "efw_count_on_card_all_time"),
+        authorized("normal").score(16),
     );
+    t.add(
+        "model/not_assessed_non_card_payment",
+        d,
+        anna().undo("payment_method_details").pay("payment_method_details.type", "sepa_debit"),
+        not_assessed().at("/risk_factors", json!([])),
+    );
+    t.add("model/not_assessed_minimal_payment", d, minimal(), not_assessed().at("/payment", Json::Null));
 }
 
 fn forced(e: Expect, level: &'static str, score: u8) -> Expect {
@@ -207,13 +247,13 @@ fn test_cards(t: &mut Table) {
         "test_card/4000000000000101_cvc_check_fails",
         d,
         test_card("4000000000000101"),
-        Expect::default().and(Check::Decline(None)).no_factor("test_card"),
+        authorized("normal").no_factor("test_card"),
     );
     t.add(
         "test_card/4000000000000036_postal_check_fails",
         d,
         test_card("4000000000000036"),
-        Expect::default().and(Check::Decline(None)).no_factor("test_card"),
+        authorized("normal").no_factor("test_card"),
     );
     t.add(
         "test_card/4000058400307872_cvc_fails_elevated",
@@ -237,7 +277,7 @@ fn test_cards(t: &mut Table) {
         "test_card/4000000000000010_line1_and_postal_fail",
         d,
         test_card("4000000000000010"),
-        Expect::default().and(Check::Decline(None)).no_factor("test_card"),
+        authorized("normal").no_factor("test_card"),
     );
     t.add(
         "test_card/4000000000000044_checks_unavailable",
@@ -324,10 +364,10 @@ fn test_cards(t: &mut Table) {
         rule_block("block_cvc_fail"),
     );
     t.add(
-        "test_card/4000000000000036_builtin_review_before_post_auth_rule",
+        "test_card/4000000000000036_postal_fail_feeds_post_auth_rule",
         RULES,
         test_card("4000000000000036"),
-        elevated_review().factor("model", "address_zip_check_failed").no_factor("review_zip_fail"),
+        rule_review("review_zip_fail"),
     );
     t.add(
         "test_card/4000000000009235_without_model_sets_the_score_rules_read",
@@ -369,15 +409,23 @@ fn test_cards(t: &mut Table) {
 
 fn thresholds(t: &mut Table) {
     let b = THRESHOLDS;
-    t.add("thresholds/normal_score_43", b, anna(), authorized("normal").score(43));
+    t.add("thresholds/normal_score_4", b, anna(), authorized("normal").score(4));
+    t.add("thresholds/normal_score_49", b, disputed(busy_ip(zip_failed(anna()))), authorized("normal").score(49));
     t.add(
-        "thresholds/elevated_score_57",
+        "thresholds/elevated_score_50",
         b,
-        anonymous_ip(anna()),
-        elevated_review().score(57).model_factors(1).factor("model", "is_anonymous_ip"),
+        busy_ip(zip_failed(anonymous_ip(anna()))),
+        elevated_review().score(50).model_factors(1),
     );
-    t.add("thresholds/highest_score_64", b, busy_ip(anna()), highest_block().score(64).model_factors(1));
-    t.add("thresholds/highest_score_71", b, ip_abroad(anna()), highest_block().score(71).model_factors(1));
+    t.add("thresholds/elevated_score_54", b, ip_abroad(anna()), elevated_review().score(54).model_factors(1));
+    t.add("thresholds/elevated_score_59", b, cvc_failed(ip_abroad(anna())), elevated_review().score(59));
+    t.add(
+        "thresholds/highest_score_60",
+        b,
+        cvc_failed(anonymous_ip(ip_abroad(anna()))),
+        highest_block().score(60).model_factors(1),
+    );
+    t.add("thresholds/highest_score_69", b, fraud_warnings(anna()), highest_block().score(69));
     t.add(
         "thresholds/4000000000004954_highest",
         b,
@@ -453,12 +501,12 @@ fn rules(t: &mut Table) {
         rule_block("block_gift_card_mismatch").three_ds(&["3ds_anonymous_ip"]),
     );
     t.add("rules/3ds_not_requested_after_authentication", r, anonymous_ip(jonas()), authorized("normal").three_ds(&[]));
-    t.add("rules/3ds_not_requested_without_card", r, anonymous_ip(minimal()), Expect::default().three_ds(&[]));
+    t.add("rules/3ds_not_requested_without_card", r, anonymous_ip(minimal()), not_assessed().three_ds(&[]));
     t.add(
         "rules/3ds_large_eur_only",
         r,
         jonas().pay("amount", 50_000).card("three_d_secure_support", "required"),
-        Expect::default().three_ds(&["3ds_large_eur"]),
+        authorized("normal").three_ds(&["3ds_large_eur"]),
     );
     // Allow beats block, block beats review.
     t.add(
@@ -498,19 +546,19 @@ fn rules(t: &mut Table) {
             .pay("destination", "acct_1PlatformSell01")
             .pay("destination_metadata", json!({"tier": "trusted"}))
             .pay("amount", 250_000),
-        Expect::default().no_factor("allow_trusted_platform"),
+        authorized("normal").no_factor("allow_trusted_platform"),
     );
     t.add(
         "rules/allow_recurring_known_card",
         r,
-        ip_abroad(anna()).pay("is_recurring", true).pay("off_session", true),
+        fraud_warnings(anna()).pay("is_recurring", true).pay("off_session", true),
         allowed("allow_known_subscriber").level("elevated").model_factors(1),
     );
     t.add(
         "rules/allow_recurring_card_age_missing",
         r,
-        ip_abroad(anna()).pay("is_recurring", true).del("context.seconds_since_card_first_seen"),
-        Expect::default().no_factor("allow_known_subscriber"),
+        fraud_warnings(anna()).pay("is_recurring", true).del("context.seconds_since_card_first_seen"),
+        highest_block().no_factor("allow_known_subscriber"),
     );
     t.add(
         "rules/block_beats_review",
@@ -530,19 +578,19 @@ fn rules(t: &mut Table) {
     t.add(
         "rules/custom_block_on_risk_score",
         r,
-        ip_abroad(anna()).pay("metadata.channel", "kiosk"),
+        fraud_warnings(anna()).pay("metadata.channel", "kiosk"),
         rule_block("block_kiosk_risk").level("elevated"),
     );
     t.add(
         "rules/risk_score_rule_below_threshold",
         r,
-        anonymous_ip(anna()).pay("metadata.channel", "kiosk"),
-        authorized("normal").score(57).three_ds(&["3ds_anonymous_ip"]),
+        ip_abroad(anna()).pay("metadata.channel", "kiosk"),
+        authorized("normal").score(54),
     );
     t.add(
         "rules/custom_review_before_builtin_review",
         r,
-        ip_abroad(anna()).pay("description", "E-gift card"),
+        fraud_warnings(anna()).pay("description", "E-gift card"),
         rule_review("review_gift_description").level("elevated").model_factors(1),
     );
     t.add(
@@ -555,7 +603,7 @@ fn rules(t: &mut Table) {
         "rules/block_large_foreign_billing_country_missing",
         r,
         anna().pay("amount", 600_000).card("country", "GB").del("payment.billing_details.address.country"),
-        Expect::default().no_factor("block_large_foreign"),
+        authorized("normal").no_factor("block_large_foreign"),
     );
     t.add(
         "rules/block_card_testing_velocity",
@@ -610,13 +658,19 @@ fn rules(t: &mut Table) {
         "rules/post_auth_block_cvc_fail_small_amount",
         r,
         cvc_failed(anna()),
-        elevated_review().factor("model", "cvc_check_failed"),
+        authorized("normal").no_factor("block_cvc_fail"),
     );
     t.add(
         "rules/post_auth_review_zip_fail",
         r,
         anna().card("checks.address_postal_code_check", "fail"),
         rule_review("review_zip_fail"),
+    );
+    t.add(
+        "rules/builtin_review_runs_before_post_auth_review",
+        r,
+        zip_failed(fraud_warnings(anna())),
+        elevated_review().no_factor("review_zip_fail"),
     );
     t.add(
         "rules/post_auth_review_runs_after_other_reviews",
@@ -634,7 +688,7 @@ fn rules(t: &mut Table) {
         "rules/review_missing_email_present_via_billing",
         r,
         anna().undo("receipt_email").pay("amount", 40_000).pay("billing_details.email", "anna.lee@example.com"),
-        Expect::default().no_factor("review_no_email_large"),
+        authorized("normal").no_factor("review_no_email_large"),
     );
     t.add("rules/review_new_card", r, anna().ctx("seconds_since_card_first_seen", 600), rule_review("review_new_card"));
     t.add(
@@ -684,13 +738,13 @@ fn rules(t: &mut Table) {
         "rules/metadata_is_case_sensitive",
         r,
         anna().pay("metadata.order_type", "Gift_Card").pay("client.ip_country", "CA"),
-        elevated_review().no_factor("block_gift_card_mismatch"),
+        authorized("normal").no_factor("block_gift_card_mismatch"),
     );
     t.add(
         "rules/metadata_missing_key",
         r,
         anna().pay("metadata.note", "leave at the door").pay("client.ip_country", "CA"),
-        Expect::default().no_factor("block_gift_card_mismatch"),
+        authorized("normal").no_factor("block_gift_card_mismatch"),
     );
     t.add(
         "rules/review_boolean_context_false",
@@ -714,7 +768,7 @@ fn rules(t: &mut Table) {
         "rules/bounded_counter_capped_at_25",
         r,
         anna().ctx("card_count_for_email_weekly", 40),
-        Expect::default().no_factor("review_email_card_spread"),
+        authorized("normal").no_factor("review_email_card_spread"),
     );
     t.add("rules/review_amount_in_jpy_from_usd", r, anna().pay("amount", 650_000), rule_review("review_large_jpy"));
     t.add(
@@ -823,7 +877,7 @@ fn lists(t: &mut Table) {
         "lists/country_non_member",
         l,
         shopper().pay("client.ip_country", "FR"),
-        elevated_review().factor("model", "card_ip_country_mismatch"),
+        authorized("normal").no_factor("block_embargoed"),
     );
     t.add(
         "lists/country_not_in_with_card_country",
@@ -931,7 +985,7 @@ fn lists(t: &mut Table) {
         "lists/string_holds_fractional_number",
         l,
         shopper().pay("amount", 50),
-        Expect::default().and(Check::Rule(Some("review_watched_amounts"))),
+        rule_review("review_watched_amounts"),
     );
     t.add("lists/string_number_non_member", l, shopper().pay("amount", 133_701), authorized("normal"));
     // sepa_debit_fingerprint and us_bank_account_fingerprint (metadata)
@@ -1000,7 +1054,7 @@ fn default_lists(t: &mut Table) {
         "defaults/allow_card_fingerprint_expired_after_30_days",
         l,
         carding().card("fingerprint", "Saf3CardFp000001").pay("created", expiry),
-        Expect::default().and(Check::Type("blocked")).no_factor("allow_if_in_default_allow_lists"),
+        highest_block().no_factor("allow_if_in_default_allow_lists"),
     );
     t.add(
         "defaults/allow_email_from_safe_feedback",
@@ -1056,22 +1110,27 @@ fn no_builtins(t: &mut Table) {
     t.add(
         "no_builtins/highest_score_authorized",
         b,
-        carding(),
-        authorized("highest").score(85).model_factors(5).no_factor("block_if_high_risk"),
+        cvc_failed(fraud_warnings(anna())),
+        authorized("highest").score(75).model_factors(5).no_factor("block_if_high_risk"),
     );
-    t.add("no_builtins/elevated_score_authorized", b, ip_abroad(anna()), authorized("elevated").model_factors(1));
+    t.add(
+        "no_builtins/elevated_score_authorized",
+        b,
+        fraud_warnings(anna()),
+        authorized("elevated").model_factors(1).no_factor("review_if_elevated_risk"),
+    );
     t.add("no_builtins/normal_score", b, anna(), authorized("normal").at("/risk_factors", json!([])));
     t.add(
         "no_builtins/block_on_score_90",
         b,
-        carding().undo("client.browser_signals").pay("receipt_email", "anna.lee@example.com"),
-        rule_block("block_score_90").level("highest"),
+        carding(),
+        rule_block("block_score_90").level("highest").model_factors(5),
     );
     t.add(
         "no_builtins/review_on_score_80",
         b,
-        new_card(ip_abroad(anna())).pay("amount", 7_500),
-        rule_review("review_score_80").level("highest"),
+        large(fraud_warnings(anonymous_ip(anna()))),
+        rule_review("review_score_80").level("highest").score(80),
     );
     t.add(
         "no_builtins/default_block_list_not_applied",
@@ -1084,7 +1143,7 @@ fn no_builtins(t: &mut Table) {
 fn currencies(t: &mut Table) {
     let d = DEFAULT;
     t.add("currency/usd_two_decimals", d, anna().pay("amount", 12_999), authorized("normal"));
-    t.add("currency/eur_two_decimals", d, jonas().pay("amount", 129_900), Expect::default().level("normal"));
+    t.add("currency/eur_two_decimals", d, jonas().pay("amount", 129_900), authorized("normal"));
     t.add("currency/gbp_two_decimals", d, oliver().pay("amount", 100_000), authorized("normal"));
     t.add("currency/jpy_zero_decimals", d, yuki().pay("amount", 158_000), authorized("normal"));
     t.add("currency/jpy_round_amount", d, yuki().pay("amount", 10_000), authorized("normal"));
@@ -1108,20 +1167,20 @@ fn currencies(t: &mut Table) {
             .card("country", "CL")
             .pay("client.ip_country", "CL")
             .pay("billing_details.address", json!({"city": "Santiago", "postal_code": "8320000", "country": "CL"})),
-        Expect::default().and(Check::Decline(None)),
+        authorized("normal"),
     );
-    t.add("currency/upper_case_code", d, anna().pay("currency", "USD"), authorized("normal").score(43));
+    t.add("currency/upper_case_code", d, anna().pay("currency", "USD"), authorized("normal").score(4));
     t.add(
         "currency/not_in_table_three_decimals",
         d,
         anna().pay("currency", "kwd").pay("amount", 15_250),
-        Expect::default().and(Check::Decline(None)),
+        authorized("normal"),
     );
     t.add(
         "currency/zero_amount_setup_intent",
         d,
         anna().pay("amount", 0).pay("transaction_type", "setup_intent"),
-        elevated_review().factor_value("amount_in_usd", json!(0.0)),
+        authorized("normal"),
     );
     t.add(
         "currency/jpy_converted_for_rules",
@@ -1158,7 +1217,7 @@ fn context(t: &mut Table) {
         "context/attribute_the_bundle_does_not_read",
         d,
         anna().ctx("total_charges_per_customer_weekly", 2).ctx("merchant_charge_count_7d", 1450),
-        authorized("normal").score(43),
+        authorized("normal").score(4),
     );
     t.add("context/bounded_counter_at_cap", d, carding().ctx("card_count_for_email_weekly", 25), highest_block());
     t.add(
@@ -1170,7 +1229,7 @@ fn context(t: &mut Table) {
     t.add(
         "context/unbounded_counter_not_capped",
         d,
-        anonymous_ip(anna()).ctx("total_charges_per_ip_address_hourly", 400),
+        ip_abroad(anna()).ctx("total_charges_per_ip_address_hourly", 400),
         elevated_review().factor_value("total_charges_per_ip_address_hourly", json!(400.0)),
     );
     t.add(
@@ -1183,7 +1242,7 @@ fn context(t: &mut Table) {
         "context/history_signals_of_a_fraudster",
         d,
         anna().ctx("dispute_count_on_card_number_all_time", 3).ctx("efw_count_on_card_all_time", 2),
-        authorized("normal").score(43),
+        elevated_review().score(73).factor_value("efw_count_on_card_all_time", json!(2.0)),
     );
     t.add(
         "context/enumerated_and_boolean_attributes",
@@ -1194,22 +1253,21 @@ fn context(t: &mut Table) {
 }
 
 fn missing(t: &mut Table) {
-    t.add("missing/minimal_payment_default_bundle", DEFAULT, minimal(), Expect::default().at("/payment", Json::Null));
-    t.add("missing/minimal_payment_rules_bundle", RULES, minimal(), highest_block().three_ds(&[]));
-    t.add("missing/minimal_payment_lists_bundle", LISTS, minimal(), highest_block());
+    t.add("missing/minimal_payment_rules_bundle", RULES, minimal(), not_assessed().three_ds(&[]));
+    t.add("missing/minimal_payment_lists_bundle", LISTS, minimal(), not_assessed());
     t.add(
         "missing/minimal_payment_no_builtins",
         NO_BUILTINS,
         minimal(),
-        Expect::default().at("/outcome/rule", Json::Null),
+        not_assessed().at("/outcome/rule", Json::Null),
     );
-    t.add("missing/no_card_details", DEFAULT, anna().undo("payment_method_details"), elevated_review());
+    t.add("missing/no_card_details", DEFAULT, anna().undo("payment_method_details"), not_assessed());
     t.add("missing/no_client", DEFAULT, anna().undo("client"), authorized("normal"));
     t.add(
         "missing/ip_country_missing_comparison_false",
         RULES,
         anna().undo("client.ip_country").pay("metadata.order_type", "gift_card"),
-        Expect::default().no_factor("block_gift_card_mismatch"),
+        authorized("normal").no_factor("block_gift_card_mismatch"),
     );
     t.add(
         "missing/empty_email_is_missing",
@@ -1420,8 +1478,8 @@ fn invalid_input(t: &mut Table) {
         invalid("invalid_json", None),
     );
     let pretty = serde_json::to_string_pretty(&anna().0).expect("JSON");
-    t.raw("format/pretty_printed_input", d, &pretty, authorized("normal").score(43));
+    t.raw("format/pretty_printed_input", d, &pretty, authorized("normal").score(4));
     let a = anna().0;
     let reordered = format!("{{ \"payment\" : {}, \"context\" : {} }}", a["payment"], a["context"]);
-    t.raw("format/payment_before_context_with_spaces", d, &reordered, authorized("normal").score(43));
+    t.raw("format/payment_before_context_with_spaces", d, &reordered, authorized("normal").score(4));
 }
