@@ -1227,6 +1227,12 @@ fn context(t: &mut Table) {
         highest_block(),
     );
     t.add(
+        "context/bounded_counter_capped_in_risk_factor",
+        d,
+        anna().ctx("efw_count_on_card_all_time", 40),
+        elevated_review().factor_value("efw_count_on_card_all_time", json!(25.0)),
+    );
+    t.add(
         "context/unbounded_counter_not_capped",
         d,
         ip_abroad(anna()).ctx("total_charges_per_ip_address_hourly", 400),
