@@ -1483,6 +1483,35 @@ fn invalid_input(t: &mut Table) {
         r#"{"payment": {"amount": 4999, "currency": "usd", "created": 1764028800,}}"#,
         invalid("invalid_json", None),
     );
+    let one = r#"{"payment": {"amount": 4999, "currency": "usd", "created": 1764028800}}"#;
+    t.raw("invalid/trailing_object", d, &format!("{one} {{}}"), invalid("invalid_json", None));
+    t.raw("invalid/trailing_garbage", d, &format!("{one}garbage"), invalid("invalid_json", None));
+    t.raw("invalid/array_of_evaluations", d, &format!("[{one}]"), invalid("invalid_json", None));
+    t.raw("invalid/positional_array", d, r#"[[null,false,4999,"usd",1764028800]]"#, invalid("invalid_json", None));
+    t.raw(
+        "invalid/duplicate_amount",
+        d,
+        r#"{"payment": {"amount": 4999, "amount": 5999, "currency": "usd", "created": 1764028800}}"#,
+        invalid("parameter_duplicate", Some("payment[amount]")),
+    );
+    t.add(
+        "invalid/context_value_is_a_list",
+        d,
+        anna().ctx("card_count_for_email_weekly", json!([1])),
+        bad("context[card_count_for_email_weekly]").message_has("a boolean, a number or a string"),
+    );
+    t.add(
+        "context/null_value_is_missing",
+        d,
+        anna().ctx("total_charges_per_card_number_hourly", Json::Null),
+        authorized("normal"),
+    );
+    t.add(
+        "format/customer_created_at_the_dawn_of_time",
+        d,
+        anna().pay("customer_details", json!({"created": i64::MIN})),
+        authorized("normal"),
+    );
     let pretty = serde_json::to_string_pretty(&anna().0).expect("JSON");
     t.raw("format/pretty_printed_input", d, &pretty, authorized("normal").score(4));
     let a = anna().0;
