@@ -5,9 +5,12 @@
 //! separate array; a child reference with [`LEAF_BIT`] set points into it. Per-node statistics
 //! needed only for SHAP (covers) are kept in separate arrays so they stay out of the hot path.
 
+use std::sync::OnceLock;
+
 use serde::{Deserialize, Serialize};
 
 use super::error::ModelError;
+use super::shap_fast::ShapTables;
 
 /// Deepest tree Ward accepts. Bounds the SHAP recursion and its scratch space; real boosted
 /// trees are far shallower (XGBoost defaults to 6, LightGBM's 31 leaves to at most 30).
@@ -104,6 +107,35 @@ pub(crate) struct Ensemble {
     pub(crate) leaf_cover: Vec<f64>,
     /// Per tree: its cover-weighted mean output, the tree's share of the SHAP bias term.
     pub(crate) tree_expected: Vec<f64>,
+    /// Faster layouts derived from the above on first use (never serialised).
+    #[serde(skip)]
+    pub(crate) derived: Derived,
+}
+
+/// Layouts derived from an [`Ensemble`] on first use. They take no part in equality or
+/// serialisation: they are a pure function of the ensemble's other fields.
+#[derive(Clone, Default)]
+pub(crate) struct Derived {
+    shap: OnceLock<Option<ShapTables>>,
+}
+
+impl PartialEq for Derived {
+    fn eq(&self, _: &Derived) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for Derived {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Derived")
+    }
+}
+
+impl Ensemble {
+    /// Precomputed TreeSHAP tables, built on first use (`None`: use the classic algorithm).
+    pub(crate) fn shap_tables(&self) -> Option<&ShapTables> {
+        self.derived.shap.get_or_init(|| ShapTables::build(self)).as_ref()
+    }
 }
 
 impl Ensemble {
@@ -316,6 +348,7 @@ impl EnsembleBuilder {
                 node_cover: Vec::new(),
                 leaf_cover: Vec::new(),
                 tree_expected: Vec::new(),
+                derived: Derived::default(),
             },
         }
     }

@@ -16,6 +16,7 @@ mod error;
 mod lightgbm;
 mod score_scale;
 mod shap;
+mod shap_fast;
 mod xgboost;
 
 #[cfg(test)]
