@@ -14,6 +14,7 @@ mod calibration;
 mod ensemble;
 mod error;
 mod lightgbm;
+mod margin_fast;
 mod score_scale;
 mod shap;
 mod shap_fast;

@@ -126,3 +126,30 @@ fn deep_trees_fall_back_to_the_classic_algorithm() {
     ens.classic_contributions(&x, &mut b);
     assert_eq!(a, b);
 }
+
+#[test]
+fn complete_tree_margin_matches_the_pointer_walk() {
+    let mut rng = Lcg(13);
+    for seed in 0..60 {
+        let depth = [1, 3, 6, 8, 12, 14][seed as usize % 6];
+        let features = [1, 3, 5, 16, 300][seed as usize % 5];
+        let ens = random_ensemble(seed, 1 + seed as usize % 23, depth, features, seed % 2 == 0);
+        assert!(ens.margin_layout().is_some());
+        for _ in 0..30 {
+            let len = rng.below(features as usize + 2);
+            let x = random_x(&mut rng, len);
+            let mut want = 0.0;
+            let mut want32 = ens.base_margin as f32;
+            let mut values = [0.0; super::super::ensemble::LANES];
+            for roots in ens.roots.chunks(values.len()) {
+                ens.pointer_leaf_values(roots, &x, &mut values);
+                for v in &values[..roots.len()] {
+                    want += v;
+                    want32 += *v as f32;
+                }
+            }
+            let want = if ens.accumulation == Accumulation::F32 { f64::from(want32) } else { want + ens.base_margin };
+            assert_eq!(ens.margin(&x).to_bits(), want.to_bits(), "seed {seed}");
+        }
+    }
+}
