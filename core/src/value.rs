@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// One attribute value. A missing value is `None` wherever a `Value` is optional:
 /// missing is never zero, never the empty string.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum Value {
@@ -14,6 +14,47 @@ pub enum Value {
     Num(f64),
     /// A string attribute (countries, emails, enums, metadata).
     Str(String),
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        de.deserialize_any(ValueVisitor)
+    }
+}
+
+/// Accepts a boolean, a number or a string, and says so when it gets anything else.
+struct ValueVisitor;
+
+impl serde::de::Visitor<'_> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a boolean, a number or a string")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Num(v as f64))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Num(v as f64))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::Num(v))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::Str(v.to_owned()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Value, E> {
+        Ok(Value::Str(v))
+    }
 }
 
 impl Value {
@@ -56,5 +97,20 @@ impl From<&str> for Value {
 impl From<String> for Value {
     fn from(s: String) -> Self {
         Value::Str(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_the_three_kinds_and_names_what_it_expects() {
+        assert_eq!(serde_json::from_str::<Value>("true").unwrap(), Value::Bool(true));
+        assert_eq!(serde_json::from_str::<Value>("3").unwrap(), Value::Num(3.0));
+        assert_eq!(serde_json::from_str::<Value>("2.5").unwrap(), Value::Num(2.5));
+        assert_eq!(serde_json::from_str::<Value>("\"x\"").unwrap(), Value::from("x"));
+        let err = serde_json::from_str::<Value>("[1]").unwrap_err().to_string();
+        assert!(err.contains("a boolean, a number or a string"), "{err}");
     }
 }

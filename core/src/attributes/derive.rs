@@ -87,6 +87,13 @@ impl<'a> DeriveInput<'a> {
         Some(Value::from(v))
     }
 
+    fn bank(
+        &self,
+        pick: fn(&crate::payment::PaymentMethodDetails) -> &Option<crate::payment::BankDebit>,
+    ) -> Option<&'a crate::payment::BankDebit> {
+        pick(self.payment.payment_method_details.as_ref()?).as_ref()
+    }
+
     fn three_ds(&self) -> Option<ThreeDSecureResult> {
         self.card?.three_d_secure.as_ref()?.result
     }
@@ -661,6 +668,41 @@ const TABLE: &[PaymentAttrSpec] = &[
         "The card is prepaid",
         F(|d| d.card?.funding.as_deref().map(|f| Value::Bool(f.eq_ignore_ascii_case("prepaid")))),
     ),
+    spec(
+        "sepa_debit_fingerprint",
+        Cs,
+        &[],
+        "Fingerprint of the SEPA debit account",
+        F(|d| s(d.bank(|m| &m.sepa_debit)?.fingerprint.as_deref())),
+    ),
+    spec(
+        "sepa_debit_bank_code",
+        Ci,
+        &[],
+        "Bank code of the SEPA debit account",
+        F(|d| s(d.bank(|m| &m.sepa_debit)?.bank_code.as_deref())),
+    ),
+    spec(
+        "sepa_debit_country",
+        Country,
+        &[],
+        "Country of the SEPA debit account",
+        F(|d| upper(d.bank(|m| &m.sepa_debit)?.country.as_deref())),
+    ),
+    spec(
+        "us_bank_account_fingerprint",
+        Cs,
+        &[],
+        "Fingerprint of the US bank account",
+        F(|d| s(d.bank(|m| &m.us_bank_account)?.fingerprint.as_deref())),
+    ),
+    spec(
+        "crypto_fingerprint",
+        Cs,
+        &[],
+        "Fingerprint of the paying crypto wallet",
+        F(|d| s(d.payment.payment_method_details.as_ref()?.crypto.as_ref()?.fingerprint.as_deref())),
+    ),
     spec("card_expires_in_months", Num, &[], "Months until the card expires", F(months_to_expiry)),
     spec(
         "hour_of_day",
@@ -715,7 +757,7 @@ const TABLE: &[PaymentAttrSpec] = &[
 
 fn since_customer(d: &DeriveInput<'_>, unit: f64) -> Option<Value> {
     let created = d.payment.customer_details.as_ref()?.created?;
-    Some(Value::Num(((d.payment.created - created) as f64 / unit).floor()))
+    Some(Value::Num((d.payment.created.saturating_sub(created) as f64 / unit).floor()))
 }
 
 #[cfg(test)]

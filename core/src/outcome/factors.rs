@@ -52,12 +52,21 @@ pub fn top_contributions(contributions: &[f64], n_features: usize) -> Vec<(usize
 /// A readable sentence for a model factor: booleans read as the attribute's meaning,
 /// numbers add their value, a missing value says it was missing.
 pub fn describe(description: &str, value: Option<&Value>) -> String {
+    let description = &upper_first(description);
     match value {
         Some(Value::Bool(true)) => description.to_owned(),
         Some(Value::Bool(false)) => format!("Not the case: {}", lower_first(description)),
         Some(Value::Num(n)) => format!("{description}: {}", format_number(*n)),
         Some(Value::Str(s)) => format!("{description}: {s}"),
         None => format!("{description}: not provided"),
+    }
+}
+
+fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
     }
 }
 

@@ -33,7 +33,21 @@ pub fn decode_line(json: &str) -> Result<Evaluation, StripeError> {
 }
 
 fn decode<T: DeserializeOwned>(json: &str) -> Result<T, StripeError> {
+    // serde would read a struct from a JSON array too; a request body is an object.
+    if !json.trim_start().starts_with('{') {
+        return Err(StripeError::invalid_request("invalid_json", "The request body must be a JSON object"));
+    }
     let de = &mut serde_json::Deserializer::from_str(json);
+    let value = deserialize_with_path(de)?;
+    de.end().map_err(|e| {
+        StripeError::invalid_request("invalid_json", format!("The request body is not valid JSON: {e}"))
+    })?;
+    Ok(value)
+}
+
+fn deserialize_with_path<'de, T: DeserializeOwned>(
+    de: &mut serde_json::Deserializer<serde_json::de::StrRead<'de>>,
+) -> Result<T, StripeError> {
     serde_path_to_error::deserialize(de).map_err(|e| {
         let param = bracket_path(&e.path().to_string());
         let inner = e.into_inner();
@@ -46,7 +60,9 @@ fn decode<T: DeserializeOwned>(json: &str) -> Result<T, StripeError> {
         }
         let message = clean_message(&inner.to_string());
         match param {
-            Some(p) if !message.starts_with("unknown field") && !message.starts_with("missing field") => {
+            Some(p)
+                if !["unknown field", "missing field", "duplicate field"].iter().any(|k| message.starts_with(k)) =>
+            {
                 StripeError::invalid_param("parameter_invalid", p.clone(), format!("Invalid value for {p}: {message}"))
             }
             Some(p) => field_error(&p, &message),
@@ -58,7 +74,7 @@ fn decode<T: DeserializeOwned>(json: &str) -> Result<T, StripeError> {
 /// Unknown and missing fields name the field itself, not only its parent.
 fn field_error(parent: &str, message: &str) -> StripeError {
     let quoted = message.split('`').nth(1).unwrap_or_default();
-    // For unknown fields the path already ends at the field; for missing ones it stops at the parent.
+    // For unknown fields the path already ends at the field; for missing and duplicate ones it stops at the parent.
     let param = if parent.ends_with(&format!("[{quoted}]")) || parent == quoted {
         parent.to_owned()
     } else {
@@ -66,6 +82,8 @@ fn field_error(parent: &str, message: &str) -> StripeError {
     };
     if message.starts_with("unknown field") {
         StripeError::invalid_param("parameter_unknown", param.clone(), format!("Received unknown parameter: {param}"))
+    } else if message.starts_with("duplicate field") {
+        StripeError::invalid_param("parameter_duplicate", param.clone(), format!("Received {param} more than once"))
     } else if message.starts_with("missing field") {
         StripeError::invalid_param("parameter_missing", param.clone(), format!("Missing required param: {param}."))
     } else {
@@ -208,6 +226,35 @@ mod tests {
         let err = decode_evaluation(r#"{"payment":{"amount":10,"created":1}}"#).unwrap_err();
         assert_eq!(err.param.as_deref(), Some("payment[currency]"));
         assert_eq!(err.code.as_deref(), Some("parameter_missing"));
+    }
+
+    #[test]
+    fn only_one_object_is_accepted() {
+        let ok = r#"{"payment":{"amount":1,"currency":"usd","created":1}}"#;
+        assert!(decode_evaluation(ok).is_ok());
+        for bad in [format!("{ok} {{}}"), format!("{ok}garbage"), format!("[{ok}]"), "[]".to_owned()] {
+            let err = decode_evaluation(&bad).unwrap_err();
+            assert_eq!(err.code.as_deref(), Some("invalid_json"), "{bad}");
+        }
+        assert!(decode_payment(r#"[[null,false,4999,"usd",1764028800]]"#).is_err());
+    }
+
+    #[test]
+    fn duplicate_fields_are_named() {
+        let err =
+            decode_evaluation(r#"{"payment":{"amount":4999,"amount":5999,"currency":"usd","created":1}}"#).unwrap_err();
+        assert_eq!(err.param.as_deref(), Some("payment[amount]"));
+        assert_eq!(err.code.as_deref(), Some("parameter_duplicate"));
+        assert!(!err.message.contains("line 1"), "{}", err.message);
+    }
+
+    #[test]
+    fn null_context_values_are_missing() {
+        let e = decode_evaluation(
+            r#"{"payment":{"amount":1,"currency":"usd","created":1},"context":{"card_count_for_email_daily":null}}"#,
+        )
+        .unwrap();
+        assert!(e.context.is_empty());
     }
 
     #[test]

@@ -24,9 +24,16 @@ use crate::value::Value;
 pub struct Evaluation {
     /// The payment to score.
     pub payment: Payment,
-    /// Context attributes by name (`total_charges_per_card_number_hourly`, ...).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    /// Context attributes by name (`total_charges_per_card_number_hourly`, ...). A `null` value is
+    /// the same as leaving the attribute out: missing.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "context_without_nulls")]
     pub context: BTreeMap<String, Value>,
+}
+
+/// Reads the context map, dropping `null` values (a caller's way of saying "I don't have it").
+fn context_without_nulls<'de, D: serde::Deserializer<'de>>(de: D) -> Result<BTreeMap<String, Value>, D::Error> {
+    let raw: BTreeMap<String, Option<Value>> = BTreeMap::deserialize(de)?;
+    Ok(raw.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))).collect())
 }
 
 /// A payment to evaluate: the fields of a Stripe charge that carry risk signal.
@@ -212,6 +219,47 @@ pub struct PaymentMethodDetails {
     /// Card details, for card payments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Card>,
+    /// SEPA Direct Debit details.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sepa_debit: Option<BankDebit>,
+    /// US bank account (ACH) details.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub us_bank_account: Option<BankDebit>,
+    /// Crypto wallet details.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crypto: Option<CryptoWallet>,
+}
+
+/// A bank debit (`sepa_debit`, `us_bank_account`), as Stripe shapes the risk-relevant part.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BankDebit {
+    /// Uniquely identifies the bank account (case-sensitive).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
+    /// Bank code (SEPA) or routing number (ACH).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank_code: Option<String>,
+    /// Country of the bank account, ISO 3166-1 alpha-2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// Last four digits of the account number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last4: Option<String>,
+}
+
+/// A crypto wallet paying.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CryptoWallet {
+    /// Uniquely identifies the paying wallet (case-sensitive).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
+    /// Network (`ethereum`, `solana`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<String>,
 }
 
 /// Card details, as on `payment_method_details.card`.
@@ -486,6 +534,12 @@ impl Payment {
     /// The payment method type: the given one, else `card` when card details are present.
     pub fn payment_method_type(&self) -> Option<&str> {
         let pmd = self.payment_method_details.as_ref()?;
-        pmd.kind.as_deref().or(pmd.card.as_ref().map(|_| "card"))
+        let inferred = [
+            (pmd.card.is_some(), "card"),
+            (pmd.sepa_debit.is_some(), "sepa_debit"),
+            (pmd.us_bank_account.is_some(), "us_bank_account"),
+            (pmd.crypto.is_some(), "crypto"),
+        ];
+        pmd.kind.as_deref().or(inferred.iter().find(|(present, _)| *present).map(|(_, kind)| *kind))
     }
 }

@@ -125,12 +125,21 @@ fn flush(
             }
             Err(error) => {
                 tally.errors += 1;
-                serde_json::json!({ "line": number, "error": error }).to_string()
+                let record = ErrorRecord { line: number, error: &error };
+                serde_json::to_string(&record).unwrap_or_else(|_| format!("{{\"line\":{number}}}"))
             }
         };
         writeln!(out, "{record}").map_err(CliError::output)?;
     }
     Ok(())
+}
+
+/// What `ward score` prints for a line it could not score; the error keeps the field order of
+/// the assessment's own `error` object.
+#[derive(serde::Serialize)]
+struct ErrorRecord<'a> {
+    line: usize,
+    error: &'a StripeError,
 }
 
 fn render(assessment: &ward_core::Assessment) -> Result<(String, String, String), StripeError> {

@@ -160,6 +160,36 @@ pub struct PaymentMethodDetailsRef<'a> {
     kind: Str<'a>,
     #[component(name = "card")]
     card: Option<CardRef<'a>>,
+    #[component(name = "sepa-debit")]
+    sepa_debit: Option<BankDebitRef<'a>>,
+    #[component(name = "us-bank-account")]
+    us_bank_account: Option<BankDebitRef<'a>>,
+    #[component(name = "crypto")]
+    crypto: Option<CryptoWalletRef<'a>>,
+}
+
+/// `bank-debit`.
+#[derive(ComponentType, Lower)]
+#[component(record)]
+pub struct BankDebitRef<'a> {
+    #[component(name = "fingerprint")]
+    fingerprint: Str<'a>,
+    #[component(name = "bank-code")]
+    bank_code: Str<'a>,
+    #[component(name = "country")]
+    country: Str<'a>,
+    #[component(name = "last4")]
+    last4: Str<'a>,
+}
+
+/// `crypto-wallet`.
+#[derive(ComponentType, Lower)]
+#[component(record)]
+pub struct CryptoWalletRef<'a> {
+    #[component(name = "fingerprint")]
+    fingerprint: Str<'a>,
+    #[component(name = "network")]
+    network: Str<'a>,
 }
 
 /// `card`.
@@ -342,10 +372,16 @@ pub fn payment(x: &p::Payment) -> PaymentRef<'_> {
             name: s.name.as_deref(),
             phone: s.phone.as_deref(),
         }),
-        payment_method_details: x
-            .payment_method_details
-            .as_ref()
-            .map(|m| PaymentMethodDetailsRef { kind: m.kind.as_deref(), card: m.card.as_ref().map(card) }),
+        payment_method_details: x.payment_method_details.as_ref().map(|m| PaymentMethodDetailsRef {
+            kind: m.kind.as_deref(),
+            card: m.card.as_ref().map(card),
+            sepa_debit: m.sepa_debit.as_ref().map(bank_debit),
+            us_bank_account: m.us_bank_account.as_ref().map(bank_debit),
+            crypto: m
+                .crypto
+                .as_ref()
+                .map(|c| CryptoWalletRef { fingerprint: c.fingerprint.as_deref(), network: c.network.as_deref() }),
+        }),
         client: x.client.as_ref().map(client),
         destination: x.destination.as_deref(),
         destination_metadata: metadata(&x.destination_metadata),
@@ -357,6 +393,15 @@ pub fn payment(x: &p::Payment) -> PaymentRef<'_> {
         is_checkout: x.is_checkout,
         off_session: x.off_session,
         is_recurring: x.is_recurring,
+    }
+}
+
+fn bank_debit(b: &p::BankDebit) -> BankDebitRef<'_> {
+    BankDebitRef {
+        fingerprint: b.fingerprint.as_deref(),
+        bank_code: b.bank_code.as_deref(),
+        country: b.country.as_deref(),
+        last4: b.last4.as_deref(),
     }
 }
 

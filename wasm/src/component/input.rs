@@ -95,7 +95,17 @@ fn shipping(s: wit::Shipping) -> core::Shipping {
 }
 
 fn payment_method_details(p: wit::PaymentMethodDetails) -> core::PaymentMethodDetails {
-    core::PaymentMethodDetails { kind: p.kind, card: p.card.map(card) }
+    core::PaymentMethodDetails {
+        kind: p.kind,
+        card: p.card.map(card),
+        sepa_debit: p.sepa_debit.map(bank_debit),
+        us_bank_account: p.us_bank_account.map(bank_debit),
+        crypto: p.crypto.map(|c| core::CryptoWallet { fingerprint: c.fingerprint, network: c.network }),
+    }
+}
+
+fn bank_debit(b: wit::BankDebit) -> core::BankDebit {
+    core::BankDebit { fingerprint: b.fingerprint, bank_code: b.bank_code, country: b.country, last4: b.last4 }
 }
 
 fn card(c: wit::Card) -> core::Card {
