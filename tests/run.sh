@@ -12,6 +12,9 @@ step "toolchain"
 rustup target add wasm32-unknown-unknown >/dev/null
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 
+step "WebAssembly component and test plugins"
+bash tests/build-component.sh
+
 step "format and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings

@@ -4,68 +4,67 @@
 
 mod common;
 
-use std::path::Path;
+use std::collections::BTreeMap;
 
-use serde_json::Value as Json;
 use ward_host::runtime::Scorer;
 
-/// One golden vector file: `{"bundle": "<file in tests/golden/bundles/>" | null, "input": {...},
-/// "expected": {...}}`; `expected` may also be `{"error": {...}}` for refused input.
+/// One golden vector: a line of `tests/golden/vectors.jsonl` (see `tests/golden/README.md`).
+#[derive(serde::Deserialize)]
 struct Vector {
     name: String,
-    bundle: Vec<u8>,
+    /// File name under `tests/golden/bundles/`.
+    bundle: String,
+    /// The evaluation JSON text, exactly as scored.
     input: String,
-    expected: Json,
+    /// The exact output text: an assessment, or `{"error": {...}}`.
+    expected: String,
 }
 
 fn vectors() -> Vec<Vector> {
-    let dir = common::workspace().join("tests/golden");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .map(|d| {
-            d.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "json")).collect()
-        })
-        .unwrap_or_default();
-    files.sort();
-    files.iter().map(|p| read_vector(&dir, p)).collect()
+    let path = common::workspace().join("tests/golden/vectors.jsonl");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{}: {e}", path.display()))).collect()
 }
 
-fn read_vector(dir: &Path, path: &Path) -> Vector {
-    let text = std::fs::read_to_string(path).expect("vector file");
-    let v: Json = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let bundle = match v.get("bundle").and_then(Json::as_str) {
-        Some(file) => std::fs::read(dir.join("bundles").join(file)).expect("vector bundle"),
-        None => ward_core::DEFAULT_BUNDLE.to_vec(),
-    };
-    Vector {
-        name: path.display().to_string(),
-        bundle,
-        input: v.get("input").map(Json::to_string).expect("vector input"),
-        expected: v.get("expected").cloned().expect("vector expected"),
-    }
+/// Errors are written as `{"error": <StripeError>}` in the error's own field order, as the core does.
+#[derive(serde::Serialize)]
+struct ErrorBody<'a> {
+    error: &'a ward_core::StripeError,
 }
 
 fn render(r: &Result<ward_core::Assessment, ward_core::StripeError>) -> String {
     match r {
         Ok(a) => serde_json::to_string(a).expect("serialize assessment"),
-        Err(e) => serde_json::to_string(&serde_json::json!({ "error": e })).expect("serialize error"),
+        Err(e) => serde_json::to_string(&ErrorBody { error: e }).expect("serialize error"),
     }
 }
 
 #[test]
 fn golden_vectors_match_on_both_runtimes() {
     let vectors = vectors();
+    assert!(vectors.len() >= 200, "only {} golden vectors", vectors.len());
+    let dir = common::workspace().join("tests/golden/bundles");
+    let mut by_bundle: BTreeMap<&str, Vec<&Vector>> = BTreeMap::new();
     for v in &vectors {
-        let (native, component) = common::scorers(&v.bundle);
-        let eval = ward_core::payment::decode_line(&v.input);
-        let (n, c) = match &eval {
-            Ok(e) => (render(&native.score(e)), render(&component.score(e))),
-            Err(e) => (render(&Err(e.clone())), render(&Err(e.clone()))),
-        };
-        assert_eq!(n, c, "{}: native and component differ", v.name);
-        let got: Json = serde_json::from_str(&n).expect("json");
-        assert_eq!(got, v.expected, "{}: differs from the expected assessment", v.name);
+        by_bundle.entry(&v.bundle).or_default().push(v);
     }
-    eprintln!("{} golden vector(s) checked", vectors.len());
+    let mut checked = 0;
+    for (file, group) in by_bundle {
+        let bytes = std::fs::read(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let (native, component) = common::scorers(&bytes);
+        for v in group {
+            // The host decodes JSON (as the server will) and hands typed records to the component.
+            let eval = ward_core::payment::decode_evaluation(&v.input);
+            let (n, c) = match &eval {
+                Ok(e) => (render(&native.score(e)), render(&component.score(e))),
+                Err(e) => (render(&Err(e.clone())), render(&Err(e.clone()))),
+            };
+            assert_eq!(c, v.expected, "{}: the component differs from the golden bytes", v.name);
+            assert_eq!(n, v.expected, "{}: native differs from the golden bytes", v.name);
+            checked += 1;
+        }
+    }
+    eprintln!("{checked} golden vectors reproduced byte for byte by native Rust and the component");
 }
 
 #[test]
@@ -112,18 +111,4 @@ fn manifest_rules_check_and_bundle_errors_match() {
     assert!(bad.to_string().contains("bundle"), "{bad}");
     // The bad bundle left the good one serving.
     assert_eq!(component.bundle_id(), native.bundle_id());
-}
-
-/// Prints vectors for `tests/golden/` from the native engine: `cargo test -p ward-host --test
-/// golden -- --ignored print_dev_vectors --nocapture`. For development only: the reference
-/// vectors come from the core's own tests.
-#[test]
-#[ignore]
-fn print_dev_vectors() {
-    let native = ward_host::runtime::NativeScorer::new(&common::bundle()).expect("native");
-    for (line, eval) in common::sample_evaluations() {
-        let expected: Json = serde_json::from_str(&render(&eval.and_then(|e| native.score(&e)))).expect("json");
-        let input: Json = serde_json::from_str(&line).expect("json");
-        println!("{}", serde_json::json!({ "bundle": null, "input": input, "expected": expected }));
-    }
 }

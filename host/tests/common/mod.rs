@@ -40,37 +40,10 @@ pub fn scorers(bundle: &[u8]) -> (NativeScorer, ComponentScorer) {
     (native, component)
 }
 
-/// The bundle the parity tests use: the embedded default bundle when it loads; otherwise (while
-/// the default bundle is being produced) one built here from the XGBoost fixture model with
-/// its features renamed to catalogue attributes, plus a few rules of every action.
+/// The bundle the parity tests use: the embedded default bundle.
 pub fn bundle() -> Vec<u8> {
-    if ward_core::Engine::from_bundle(ward_core::DEFAULT_BUNDLE).is_ok() {
-        return ward_core::DEFAULT_BUNDLE.to_vec();
-    }
-    let path = workspace().join("tests/fixtures/models/xgb_depth5.json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut model = ward_core::model::Model::from_xgboost_json(&text).expect("fixture model");
-    model.feature_names = FEATURES.iter().map(|s| (*s).to_owned()).collect();
-    let mut spec = ward_core::BundleSpec::rules_only("parity", RULES);
-    spec.model = Some(model);
-    ward_core::bundle::encode(&spec).expect("encode bundle").0
+    ward_core::DEFAULT_BUNDLE.to_vec()
 }
-
-const FEATURES: &[&str] = &[
-    "amount_in_usd",
-    "seconds_since_card_first_seen",
-    "seconds_since_email_first_seen",
-    "total_charges_per_card_number_daily",
-    "total_charges_per_ip_address_hourly",
-    "customer_charge_count_30d",
-    "declined_charges_per_card_number_daily",
-    "total_charges_per_card_number_hourly",
-];
-
-const RULES: &str = "big_usd: Review if :amount_in_usd: > 1000\n\
-    Request 3D Secure if :amount_in_usd: > 500\n\
-    Block if ::channel:: = 'fraud'\n\
-    vip: Allow if ::customer:tier:: = 'gold' AND :amount_in_usd: < 5000\n";
 
 /// Evaluations covering every nested record of the payment: the examples shipped with the
 /// repository plus a few that fill the fields the examples leave out.
