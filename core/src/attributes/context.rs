@@ -1,7 +1,6 @@
 //! Checking caller-supplied context and filling a frame for one payment.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use super::derive::{DeriveInput, derive_payment_attribute};
 use super::{AttrId, AttrSource, AttrType, Catalogue, Frame, FrameLayout};
@@ -94,14 +93,14 @@ pub fn fill_frame(
 ) -> Frame {
     let mut held = needed.to_vec();
     held.extend(catalogue.iter().filter(|(_, s)| s.source == AttrSource::Score).map(|(id, _)| id));
-    let layout = Arc::new(FrameLayout::new(catalogue.len(), &held));
-    fill_frame_in(catalogue, layout, payment, context, currencies)
+    let layout = FrameLayout::new(catalogue.len(), &held);
+    fill_frame_in(catalogue, &layout, payment, context, currencies)
 }
 
 /// Like [`fill_frame`], for every attribute of a prepared layout (built once, reused per payment).
 pub fn fill_frame_in(
     catalogue: &Catalogue,
-    layout: Arc<FrameLayout>,
+    layout: &FrameLayout,
     payment: &Payment,
     context: &BTreeMap<String, Value>,
     currencies: &CurrencyTable,

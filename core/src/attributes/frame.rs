@@ -19,12 +19,14 @@ pub enum MetaScope {
 
 /// Which attributes a [`Frame`] holds and where: built once (per engine), shared by its frames.
 ///
-/// Attribute `id` lives at dense position `slots[id]`; attributes outside the layout are
-/// always missing and setting them does nothing.
+/// Attribute `id` lives at dense position `slots[id]`; attributes outside the layout point one
+/// past the held ones, at a value that stays missing (so a read needs no extra test), and
+/// setting them does nothing.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FrameLayout {
-    /// Dense position of every catalogue attribute, [`FrameLayout::ABSENT`] if not held.
-    slots: Vec<u16>,
+    /// Dense position of every catalogue attribute, `ids.len()` if not held (shared with
+    /// every frame of the layout).
+    slots: Arc<[u16]>,
     /// The attributes held, in dense order.
     ids: Vec<AttrId>,
 }
@@ -45,7 +47,13 @@ impl FrameLayout {
                 held.push(id);
             }
         }
-        FrameLayout { slots, ids: held }
+        let missing = held.len() as u16;
+        for slot in &mut slots {
+            if *slot == Self::ABSENT {
+                *slot = missing;
+            }
+        }
+        FrameLayout { slots: slots.into(), ids: held }
     }
 
     /// A layout holding every one of `len` attributes.
@@ -58,14 +66,13 @@ impl FrameLayout {
     pub fn ids(&self) -> &[AttrId] {
         &self.ids
     }
+}
 
-    /// The dense position of an attribute, `None` if the layout does not hold it.
-    fn position(&self, id: AttrId) -> Option<usize> {
-        match self.slots.get(id.index()) {
-            Some(&p) if p != Self::ABSENT => Some(usize::from(p)),
-            _ => None,
-        }
-    }
+/// The dense position of an attribute in a layout's slot table (one past the held attributes
+/// if it is not held).
+#[inline]
+fn position(slots: &[u16], id: AttrId) -> Option<usize> {
+    slots.get(id.index()).map(|&p| usize::from(p))
 }
 
 /// Attribute values for one payment, indexed by [`AttrId`]. `None` is a missing value.
@@ -74,37 +81,40 @@ impl FrameLayout {
 /// rules read, plus the score attributes); every other attribute reads as missing.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Frame {
-    layout: Arc<FrameLayout>,
-    /// One value per attribute of the layout, in its dense order.
+    /// The layout's slot table.
+    slots: Arc<[u16]>,
+    /// One value per attribute of the layout, in its dense order, then one always missing.
     values: Vec<Option<Value>>,
 }
 
 impl Frame {
     /// A frame of `len` missing values.
     pub fn new(len: usize) -> Self {
-        Self::with_layout(Arc::new(FrameLayout::full(len)))
+        Self::with_layout(&FrameLayout::full(len))
     }
 
     /// A frame of missing values for the attributes of `layout`.
-    pub fn with_layout(layout: Arc<FrameLayout>) -> Self {
-        let values = vec![None; layout.ids.len()];
-        Frame { layout, values }
+    pub fn with_layout(layout: &FrameLayout) -> Self {
+        Frame { slots: layout.slots.clone(), values: vec![None; layout.ids.len() + 1] }
     }
 
     /// A frame whose values are `value(id)` for each attribute of `layout`, in its order.
-    pub fn from_fn(layout: Arc<FrameLayout>, value: impl FnMut(&AttrId) -> Option<Value>) -> Self {
-        let values = layout.ids.iter().map(value).collect();
-        Frame { layout, values }
+    pub fn from_fn(layout: &FrameLayout, value: impl FnMut(&AttrId) -> Option<Value>) -> Self {
+        let mut values = Vec::with_capacity(layout.ids.len() + 1);
+        values.extend(layout.ids.iter().map(value));
+        values.push(None);
+        Frame { slots: layout.slots.clone(), values }
     }
 
     /// The value of one attribute, `None` if missing.
     pub fn get(&self, id: AttrId) -> Option<&Value> {
-        self.values.get(self.layout.position(id)?)?.as_ref()
+        self.values.get(position(&self.slots, id)?)?.as_ref()
     }
 
     /// Sets one attribute's value (nothing happens for an attribute outside the layout).
     pub fn set(&mut self, id: AttrId, value: Option<Value>) {
-        if let Some(slot) = self.layout.position(id).and_then(|p| self.values.get_mut(p)) {
+        let held = self.values.len().saturating_sub(1);
+        if let Some(slot) = position(&self.slots, id).filter(|&p| p < held).and_then(|p| self.values.get_mut(p)) {
             *slot = value;
         }
     }
@@ -134,5 +144,28 @@ impl<'a> Facts<'a> {
             MetaScope::Destination => self.destination_metadata,
         };
         map.get(key).map(String::as_str)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_layout_holds_only_its_attributes() {
+        let layout = FrameLayout::new(10, &[AttrId(7), AttrId(2), AttrId(7), AttrId(42)]);
+        assert_eq!(layout.ids(), &[AttrId(7), AttrId(2)]);
+        let mut frame = Frame::with_layout(&layout);
+        frame.set(AttrId(2), Some(Value::Num(1.0)));
+        frame.set(AttrId(3), Some(Value::Num(2.0)));
+        frame.set(AttrId(42), Some(Value::Num(3.0)));
+        assert_eq!(frame.get(AttrId(2)), Some(&Value::Num(1.0)));
+        assert_eq!(frame.get(AttrId(7)), None);
+        assert_eq!(frame.get(AttrId(3)), None);
+        assert_eq!(frame.get(AttrId(42)), None);
+        let filled = Frame::from_fn(&layout, |id| Some(Value::Num(f64::from(id.0))));
+        assert_eq!(filled.get(AttrId(7)), Some(&Value::Num(7.0)));
+        assert_eq!(filled.get(AttrId(0)), None);
+        assert_eq!(Frame::default().get(AttrId(0)), None);
     }
 }

@@ -6,8 +6,6 @@ mod score;
 
 pub use manifest::Manifest;
 
-use std::sync::Arc;
-
 use crate::attributes::{AttrId, AttrSource, Catalogue, FeatureMap, FrameLayout};
 use crate::bundle::{self, BundleError, BundleSpec, builtin_rules_text};
 use crate::currency::CurrencyTable;
@@ -34,7 +32,7 @@ pub struct Engine {
     risk_score: Option<AttrId>,
     risk_level: Option<AttrId>,
     /// The frame layout of every payment: `needed`, then `risk_score` and `risk_level`.
-    layout: Arc<FrameLayout>,
+    layout: FrameLayout,
     manifest: Manifest,
 }
 
@@ -82,7 +80,7 @@ impl Engine {
         let risk_score = catalogue.lookup("risk_score");
         let risk_level = catalogue.lookup("risk_level");
         let held: Vec<AttrId> = needed.iter().copied().chain(risk_score).chain(risk_level).collect();
-        let layout = Arc::new(FrameLayout::new(catalogue.len(), &held));
+        let layout = FrameLayout::new(catalogue.len(), &held);
         let manifest = Manifest::new(&id, &catalogue, &needed, &rules, model.as_ref().map(|(m, _)| m));
         Ok(Engine {
             risk_score,

@@ -31,8 +31,7 @@ impl Engine {
         let payment = &eval.payment;
         let test_card = test_behavior(payment);
         let effective = with_test_checks(payment, test_card);
-        let mut frame =
-            fill_frame_in(&self.catalogue, self.layout.clone(), &effective, &eval.context, &self.currencies);
+        let mut frame = fill_frame_in(&self.catalogue, &self.layout, &effective, &eval.context, &self.currencies);
         let mut features = Vec::new();
         let model = if payment.card().is_some() {
             self.run_model(&frame, test_card, &mut features)
