@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::derive::{DeriveInput, derive_payment_attribute};
-use super::{AttrId, AttrSource, AttrType, Catalogue, Frame};
+use super::{AttrId, AttrSource, AttrType, Catalogue, Frame, FrameLayout};
 use crate::currency::CurrencyTable;
 use crate::error::StripeError;
 use crate::payment::Payment;
@@ -16,20 +16,20 @@ pub const BOUNDED_MAX: f64 = 25.0;
 /// type. Returns the first problem as an error naming `context[name]`.
 pub fn validate_context(catalogue: &Catalogue, context: &BTreeMap<String, Value>) -> Result<(), StripeError> {
     for (name, value) in context {
-        let param = format!("context[{name}]");
+        let param = || format!("context[{name}]");
         let Some(spec) = catalogue.get(name) else {
             let hint =
                 nearest_context_name(catalogue, name).map(|n| format!(" Did you mean `{n}`?")).unwrap_or_default();
             return Err(StripeError::invalid_param(
                 "parameter_unknown",
-                param,
+                param(),
                 format!("`{name}` is not a context attribute.{hint}"),
             ));
         };
         if spec.source != AttrSource::Context {
             return Err(StripeError::invalid_param(
                 "parameter_invalid",
-                param,
+                param(),
                 format!("`{name}` is derived from the payment by the engine and cannot be supplied as context"),
             ));
         }
@@ -48,7 +48,7 @@ pub fn validate_context(catalogue: &Catalogue, context: &BTreeMap<String, Value>
             };
             return Err(StripeError::invalid_param(
                 "parameter_invalid",
-                param,
+                param(),
                 format!("Invalid value for context attribute `{name}`: expected {expected}"),
             ));
         }
@@ -91,21 +91,32 @@ pub fn fill_frame(
     context: &BTreeMap<String, Value>,
     currencies: &CurrencyTable,
 ) -> Frame {
-    let mut frame = Frame::new(catalogue.len());
+    let mut held = needed.to_vec();
+    held.extend(catalogue.iter().filter(|(_, s)| s.source == AttrSource::Score).map(|(id, _)| id));
+    let layout = FrameLayout::new(catalogue.len(), &held);
+    fill_frame_in(catalogue, &layout, payment, context, currencies)
+}
+
+/// Like [`fill_frame`], for every attribute of a prepared layout (built once, reused per payment).
+pub fn fill_frame_in(
+    catalogue: &Catalogue,
+    layout: &FrameLayout,
+    payment: &Payment,
+    context: &BTreeMap<String, Value>,
+    currencies: &CurrencyTable,
+) -> Frame {
     let input = DeriveInput::new(payment, currencies);
-    for &id in needed {
+    Frame::from_fn(layout, |&id| {
         let spec = catalogue.spec(id);
-        let value = match spec.source {
+        match spec.source {
             AttrSource::Payment(attr) => derive_payment_attribute(attr, &input),
-            AttrSource::Context => context.get(&spec.name).cloned().map(|v| match (spec.ty, v) {
+            AttrSource::Context => context.get(&spec.name).map(|v| match (spec.ty, v) {
                 (AttrType::BoundedNumeric, Value::Num(n)) => Value::Num(n.min(BOUNDED_MAX)),
-                (_, v) => v,
+                (_, v) => v.clone(),
             }),
             AttrSource::Score => None,
-        };
-        frame.set(id, value);
-    }
-    frame
+        }
+    })
 }
 
 /// Maps model feature names to attributes and reads feature vectors out of frames.

@@ -69,16 +69,24 @@ impl<'a> DeriveInput<'a> {
         self.card?.brand.as_deref().or(self.number.as_ref().map(|n| n.brand))
     }
 
+    /// The card country as given (any case).
+    fn card_country_raw(&self) -> Option<&'a str> {
+        self.card?.country.as_deref().or(self.number.as_ref().map(|_| "US"))
+    }
+
     fn card_country(&self) -> Option<String> {
-        let c = self.card?.country.as_deref().or(self.number.as_ref().map(|_| "US"))?;
-        Some(c.to_ascii_uppercase())
+        self.card_country_raw().map(str::to_ascii_uppercase)
+    }
+
+    /// The IP country as given (any case).
+    fn ip_country_raw(&self) -> Option<&'a str> {
+        let client = self.payment.client.as_ref()?;
+        let located = || client.ip_address_location.as_ref().and_then(|l| l.country.as_deref());
+        client.ip_country.as_deref().or_else(located)
     }
 
     fn ip_country(&self) -> Option<String> {
-        let client = self.payment.client.as_ref()?;
-        let located = || client.ip_address_location.as_ref().and_then(|l| l.country.as_deref());
-        let c = client.ip_country.as_deref().or_else(located)?;
-        Some(c.to_ascii_uppercase())
+        self.ip_country_raw().map(str::to_ascii_uppercase)
     }
 
     fn check(&self, pick: fn(&crate::payment::CardChecks) -> Option<CheckResult>) -> Option<Value> {
@@ -148,13 +156,19 @@ fn distance(a: Option<(f64, f64)>, b: Option<(f64, f64)>) -> Option<Value> {
     Some(Value::Num(haversine_km(a.0, a.1, b.0, b.1)))
 }
 
-fn mismatch(a: Option<String>, b: Option<String>) -> Option<Value> {
-    Some(Value::Bool(a? != b?))
+/// Whether two codes differ once upper-cased (compared without upper-casing copies).
+fn mismatch(a: Option<&str>, b: Option<&str>) -> Option<Value> {
+    Some(Value::Bool(!a?.eq_ignore_ascii_case(b?)))
+}
+
+/// The domain of the email as written (any case), `None` if there is none.
+fn email_domain_raw<'a>(d: &DeriveInput<'a>) -> Option<&'a str> {
+    let (_, domain) = d.email?.rsplit_once('@')?;
+    (!domain.is_empty()).then_some(domain)
 }
 
 fn email_domain(d: &DeriveInput<'_>) -> Option<String> {
-    let (_, domain) = d.email?.rsplit_once('@')?;
-    (!domain.is_empty()).then(|| domain.to_ascii_lowercase())
+    email_domain_raw(d).map(str::to_ascii_lowercase)
 }
 
 /// Radar spells card brands its own way in rules.
@@ -561,7 +575,10 @@ const TABLE: &[PaymentAttrSpec] = &[
         Bool,
         &[],
         "The email domain is a disposable-email service",
-        F(|d| email_domain(d).map(|dom| Value::Bool(DISPOSABLE_DOMAINS.contains(&dom.as_str())))),
+        // The list is lower case, so a case-insensitive match is a match of the lower-cased domain.
+        F(|d| {
+            email_domain_raw(d).map(|dom| Value::Bool(DISPOSABLE_DOMAINS.iter().any(|x| x.eq_ignore_ascii_case(dom))))
+        }),
     ),
     spec("customer", Cs, &[], "Customer id", F(|d| s(d.payment.customer.as_deref()))),
     spec("destination", Cs, &[], "Connected account receiving the funds", F(|d| s(d.payment.destination.as_deref()))),
@@ -617,19 +634,14 @@ const TABLE: &[PaymentAttrSpec] = &[
         Bool,
         &[],
         "Card country differs from IP country",
-        F(|d| mismatch(d.card_country(), d.ip_country())),
+        F(|d| mismatch(d.card_country_raw(), d.ip_country_raw())),
     ),
     spec(
         "billing_ip_country_mismatch",
         Bool,
         &[],
         "Billing country differs from IP country",
-        F(|d| {
-            mismatch(
-                d.payment.billing_address().and_then(|a| a.country.as_deref()).map(str::to_ascii_uppercase),
-                d.ip_country(),
-            )
-        }),
+        F(|d| mismatch(d.payment.billing_address().and_then(|a| a.country.as_deref()), d.ip_country_raw())),
     ),
     spec(
         "billing_shipping_country_mismatch",
@@ -638,8 +650,8 @@ const TABLE: &[PaymentAttrSpec] = &[
         "Billing country differs from shipping country",
         F(|d| {
             mismatch(
-                d.payment.billing_address().and_then(|a| a.country.as_deref()).map(str::to_ascii_uppercase),
-                d.payment.shipping_address().and_then(|a| a.country.as_deref()).map(str::to_ascii_uppercase),
+                d.payment.billing_address().and_then(|a| a.country.as_deref()),
+                d.payment.shipping_address().and_then(|a| a.country.as_deref()),
             )
         }),
     ),

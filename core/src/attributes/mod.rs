@@ -9,7 +9,7 @@ mod geo;
 mod user_agent;
 
 pub use catalogue::{AttrId, AttrSource, AttrSpec, AttrType, Catalogue, RISK_LEVELS};
-pub use context::{BOUNDED_MAX, FeatureError, FeatureMap, edit_distance, fill_frame, validate_context};
+pub use context::{BOUNDED_MAX, FeatureError, FeatureMap, edit_distance, fill_frame, fill_frame_in, validate_context};
 pub use derive::{DeriveInput, derive_payment_attribute};
-pub use frame::{Facts, Frame, MetaScope};
+pub use frame::{Facts, Frame, FrameLayout, MetaScope};
 pub use geo::haversine_km;

@@ -6,7 +6,7 @@ mod score;
 
 pub use manifest::Manifest;
 
-use crate::attributes::{AttrId, AttrSource, Catalogue, FeatureMap};
+use crate::attributes::{AttrId, AttrSource, Catalogue, FeatureMap, FrameLayout};
 use crate::bundle::{self, BundleError, BundleSpec, builtin_rules_text};
 use crate::currency::CurrencyTable;
 use crate::lists::{ListSet, defaults::with_defaults};
@@ -31,6 +31,8 @@ pub struct Engine {
     needed: Vec<AttrId>,
     risk_score: Option<AttrId>,
     risk_level: Option<AttrId>,
+    /// The frame layout of every payment: `needed`, then `risk_score` and `risk_level`.
+    layout: FrameLayout,
     manifest: Manifest,
 }
 
@@ -75,10 +77,15 @@ impl Engine {
         needed.sort_unstable();
         needed.dedup();
         needed.retain(|id| catalogue.spec(*id).source != AttrSource::Score);
+        let risk_score = catalogue.lookup("risk_score");
+        let risk_level = catalogue.lookup("risk_level");
+        let held: Vec<AttrId> = needed.iter().copied().chain(risk_score).chain(risk_level).collect();
+        let layout = FrameLayout::new(catalogue.len(), &held);
         let manifest = Manifest::new(&id, &catalogue, &needed, &rules, model.as_ref().map(|(m, _)| m));
         Ok(Engine {
-            risk_score: catalogue.lookup("risk_score"),
-            risk_level: catalogue.lookup("risk_level"),
+            risk_score,
+            risk_level,
+            layout,
             id,
             name: spec.name,
             version: spec.version,

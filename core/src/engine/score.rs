@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use super::Engine;
 use super::decide::{Decided, ModelResult, decide};
 use crate::assessment::Assessment;
-use crate::attributes::{Facts, Frame, fill_frame, validate_context};
+use crate::attributes::{Facts, Frame, fill_frame_in, validate_context};
 use crate::error::StripeError;
 use crate::model::ScoreScale;
 use crate::outcome::RiskLevel;
@@ -31,7 +31,7 @@ impl Engine {
         let payment = &eval.payment;
         let test_card = test_behavior(payment);
         let effective = with_test_checks(payment, test_card);
-        let mut frame = fill_frame(&self.catalogue, &self.needed, &effective, &eval.context, &self.currencies);
+        let mut frame = fill_frame_in(&self.catalogue, &self.layout, &effective, &eval.context, &self.currencies);
         let mut features = Vec::new();
         let model = if payment.card().is_some() {
             self.run_model(&frame, test_card, &mut features)
