@@ -6,6 +6,7 @@ mod context;
 mod derive;
 mod frame;
 mod geo;
+mod table;
 mod user_agent;
 
 pub use catalogue::{AttrId, AttrSource, AttrSpec, AttrType, Catalogue, RISK_LEVELS};
