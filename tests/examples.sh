@@ -13,6 +13,7 @@ json_field() { python3 -c "import json,sys; d=json.loads(open(sys.argv[1]).read(
 expect() { if [ "$1" != "$2" ]; then echo "FAIL: $3: expected '$2', got '$1'"; exit 1; fi; echo "ok: $3"; }
 
 # The run command.
+bash tests/build-component.sh >/dev/null
 cargo run --release -p ward-host --bin ward --locked --quiet -- score examples/payments.jsonl --summary >"$tmp/run.jsonl" 2>"$tmp/run.err"
 expect "$(wc -l <"$tmp/run.jsonl" | tr -d ' ')" 5 "one record per input line"
 expect "$(json_field "$tmp/run.jsonl" 1 'd["outcome"]["type"]')" authorized "a clean payment is authorized"
@@ -44,4 +45,7 @@ grep -q "big_mismatch" "$tmp/inspect.txt" || { echo "FAIL: inspect does not list
 "$ward" score --bundle "$tmp/my.bundle" examples/payments.jsonl >"$tmp/tour.jsonl"
 expect "$(json_field "$tmp/tour.jsonl" 1 'd["outcome"]["rule"]["id"]')" vip "tour: the VIP allow rule decides"
 expect "$(json_field "$tmp/tour.jsonl" 2 'd["three_d_secure"][0]["action"]')" request_three_d_secure "tour: 3DS requested from an anonymous IP"
+"$ward" score --runtime native examples/payments.jsonl >"$tmp/native.jsonl"
+cmp "$tmp/run.jsonl" "$tmp/native.jsonl" || { echo "FAIL: component and native output differ"; exit 1; }
+echo "ok: the component and the native core print the same bytes"
 echo "README examples: all ran as written"
