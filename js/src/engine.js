@@ -66,7 +66,7 @@ export class Engine {
   score(evaluation) {
     const text = encode(evaluation);
     try {
-      return this.#inner.scoreText(text);
+      return JSON.parse(this.#inner.scoreJson(text));
     } catch (e) {
       throw toWardError(e);
     }
@@ -83,6 +83,21 @@ export class Engine {
     requireString('The evaluation text', text);
     try {
       return this.#inner.scoreJson(text);
+    } catch (e) {
+      throw toWardError(e);
+    }
+  }
+
+  /**
+   * Decodes and validates evaluation text exactly as the server's decoder does, without scoring.
+   * @param {string} text
+   * @returns {Evaluation} the evaluation as the core read it (absent fields left out)
+   * @throws {WardError} naming the offending field
+   */
+  decode(text) {
+    requireString('The evaluation text', text);
+    try {
+      return JSON.parse(this.#inner.decode(text));
     } catch (e) {
       throw toWardError(e);
     }

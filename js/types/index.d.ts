@@ -124,6 +124,8 @@ export declare class Engine {
   score(evaluation: Evaluation): Assessment;
   /** Scores JSON text, returns the assessment JSON text: the exact bytes the Rust core writes. */
   scoreJson(text: string): string;
+  /** Decodes and validates evaluation text as the server does, without scoring. */
+  decode(text: string): Evaluation;
   /** Scores many evaluations; an invalid one gives an `{error}` result. */
   scoreMany(evaluations: Evaluation[]): ScoreResult[];
   /** What the bundle reads. */

@@ -6,13 +6,20 @@ use wasm_bindgen::JsValue;
 
 /// Serialises a core value as a plain JS object (maps become objects, 64-bit integers numbers).
 pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, StripeError> {
-    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| StripeError {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| serialization_failed(&e.to_string()))
+}
+
+/// An `api_error`: a result that could not be handed to JavaScript.
+pub fn serialization_failed(why: &str) -> StripeError {
+    StripeError {
         kind: ErrorType::ApiError,
         code: Some("serialization_failed".to_owned()),
         decline_code: None,
-        message: format!("could not convert the result to a JavaScript value: {e}"),
+        message: format!("could not convert the result for JavaScript: {why}"),
         param: None,
-    })
+    }
 }
 
 /// The Stripe-shaped error as a plain JS object; absent fields are left out, as on the wire.

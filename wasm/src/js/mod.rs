@@ -1,8 +1,10 @@
 //! The wasm-bindgen face: the `WasmEngine` class the npm package `js/` wraps.
 //!
-//! Input crosses as JSON text (the same text a server receives, decoded by the core's decoder,
-//! so errors name the same Stripe parameter); results cross as JS objects built by
-//! serde-wasm-bindgen, or as the core's exact JSON text for byte-exact comparisons.
+//! Evaluations and assessments cross as JSON text: the same text a server receives, decoded by the
+//! core's decoder (so errors name the same Stripe parameter), and the core's exact output bytes
+//! (which `JSON.parse` turns into objects on the JS side; 64-bit integers beyond 2^53 stay numbers
+//! instead of failing). Manifests, diagnostics and errors cross as JS objects built by
+//! serde-wasm-bindgen.
 //! Every failure is thrown as a plain Stripe-shaped error object (`{type, code, message, param}`),
 //! which the JS side turns into a `WardError`. Nothing here may panic.
 
@@ -11,7 +13,7 @@ mod convert;
 use ward_core::Engine;
 use wasm_bindgen::prelude::*;
 
-use convert::{bundle_error, to_js, to_js_error};
+use convert::{bundle_error, serialization_failed, to_js, to_js_error};
 
 /// One loaded bundle, ready to score. Scoring is synchronous and keeps no state between calls.
 #[wasm_bindgen]
@@ -34,13 +36,11 @@ impl WasmEngine {
         self.engine.score_json(json).map_err(|e| to_js_error(&e))
     }
 
-    /// Scores an evaluation given as JSON text; returns the assessment as a JS object.
-    #[wasm_bindgen(js_name = scoreText)]
-    pub fn score_text(&self, json: &str) -> Result<JsValue, JsValue> {
-        let assessment = ward_core::payment::decode_evaluation(json)
-            .and_then(|eval| self.engine.score(&eval))
-            .map_err(|e| to_js_error(&e))?;
-        to_js(&assessment).map_err(|e| to_js_error(&e))
+    /// Decodes and validates an evaluation given as JSON text, as the server would, and returns
+    /// it as JSON text again (absent fields left out). Scores nothing.
+    pub fn decode(&self, json: &str) -> Result<String, JsValue> {
+        let evaluation = ward_core::payment::decode_evaluation(json).map_err(|e| to_js_error(&e))?;
+        serde_json::to_string(&evaluation).map_err(|e| to_js_error(&serialization_failed(&e.to_string())))
     }
 
     /// The bundle's manifest: what it reads (`bundle`, `context`, `payment`, `model_features`, `lists`).
