@@ -21,7 +21,7 @@
 
 #[path = "golden/bundles.rs"]
 mod bundles;
-#[path = "golden/cases.rs"]
+#[path = "golden/cases/mod.rs"]
 mod cases;
 #[path = "golden/expect.rs"]
 mod expect;

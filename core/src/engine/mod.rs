@@ -55,6 +55,11 @@ impl Engine {
             Some(m) => {
                 m.validate()?;
                 let features = FeatureMap::new(&catalogue, &m.feature_names)?;
+                // The fast margin and TreeSHAP layouts are built on first use; build them now so
+                // the first payment scored pays nothing extra.
+                let missing = vec![f32::NAN; m.n_features()];
+                m.margin(&missing);
+                m.contributions(&missing, &mut Vec::new());
                 Some((m, features))
             }
             None => None,

@@ -5,9 +5,13 @@
 //! separate array; a child reference with [`LEAF_BIT`] set points into it. Per-node statistics
 //! needed only for SHAP (covers) are kept in separate arrays so they stay out of the hot path.
 
+use std::sync::OnceLock;
+
 use serde::{Deserialize, Serialize};
 
 use super::error::ModelError;
+use super::margin_fast::MarginLayout;
+use super::shap_fast::ShapTables;
 
 /// Deepest tree Ward accepts. Bounds the SHAP recursion and its scratch space; real boosted
 /// trees are far shallower (XGBoost defaults to 6, LightGBM's 31 leaves to at most 30).
@@ -15,14 +19,14 @@ pub const MAX_DEPTH: u32 = 128;
 
 /// Tag on a child reference (or tree root) saying it indexes `leaves`, not `nodes`.
 pub(crate) const LEAF_BIT: u32 = 1 << 31;
-const DEFAULT_LEFT: u32 = 1 << 31;
-const ZERO_MISSING: u32 = 1 << 30;
+pub(crate) const DEFAULT_LEFT: u32 = 1 << 31;
+pub(crate) const ZERO_MISSING: u32 = 1 << 30;
 /// Largest feature index plus one that fits beside the two flag bits.
 pub(crate) const FEATURE_MASK: u32 = ZERO_MISSING - 1;
 /// LightGBM's `kZeroThreshold` (`1e-35f`): values this close to zero count as zero.
 const ZERO_BAND: f32 = 1e-35;
 /// Trees walked in lockstep by `margin`.
-const LANES: usize = 8;
+pub(crate) const LANES: usize = 8;
 /// A leaf reference no model has (leaf counts are validated below `LEAF_BIT`): where a walk
 /// through a corrupted model ends, contributing 0.
 const DEAD_END: u32 = u32::MAX;
@@ -104,6 +108,42 @@ pub(crate) struct Ensemble {
     pub(crate) leaf_cover: Vec<f64>,
     /// Per tree: its cover-weighted mean output, the tree's share of the SHAP bias term.
     pub(crate) tree_expected: Vec<f64>,
+    /// Faster layouts derived from the above on first use (never serialised).
+    #[serde(skip)]
+    pub(crate) derived: Derived,
+}
+
+/// Layouts derived from an [`Ensemble`] on first use. They take no part in equality or
+/// serialisation: they are a pure function of the ensemble's other fields.
+#[derive(Clone, Default)]
+pub(crate) struct Derived {
+    shap: OnceLock<Option<ShapTables>>,
+    margin: OnceLock<Option<MarginLayout>>,
+}
+
+impl PartialEq for Derived {
+    fn eq(&self, _: &Derived) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for Derived {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Derived")
+    }
+}
+
+impl Ensemble {
+    /// Precomputed TreeSHAP tables, built on first use (`None`: use the classic algorithm).
+    pub(crate) fn shap_tables(&self) -> Option<&ShapTables> {
+        self.derived.shap.get_or_init(|| ShapTables::build(self)).as_ref()
+    }
+
+    /// The complete-tree layout for the margin walk, built on first use (`None`: use the
+    /// pointer walk).
+    pub(crate) fn margin_layout(&self) -> Option<&MarginLayout> {
+        self.derived.margin.get_or_init(|| MarginLayout::build(self)).as_ref()
+    }
 }
 
 impl Ensemble {
@@ -112,7 +152,7 @@ impl Ensemble {
     /// Walking one tree is a chain of dependent loads (node, then feature, then next node), so
     /// the CPU mostly waits; walking several trees in lockstep overlaps those waits.
     #[inline]
-    fn leaf_values(&self, roots: &[u32], x: &[f32], out: &mut [f64; LANES]) {
+    pub(crate) fn pointer_leaf_values(&self, roots: &[u32], x: &[f32], out: &mut [f64; LANES]) {
         let mut cur = [DEAD_END; LANES];
         let n = roots.len().min(LANES);
         cur[..n].copy_from_slice(&roots[..n]);
@@ -143,29 +183,30 @@ impl Ensemble {
     /// Raw margin (log-odds) for `x`, summed the way the source library sums it: tree by tree,
     /// in model order.
     pub(crate) fn margin(&self, x: &[f32]) -> f64 {
-        let mut values = [0.0; LANES];
-        match self.accumulation {
-            Accumulation::F32 => {
-                let mut acc = self.base_margin as f32;
-                for roots in self.roots.chunks(LANES) {
-                    self.leaf_values(roots, x, &mut values);
-                    for v in &values[..roots.len()] {
-                        acc += *v as f32;
-                    }
+        let f32_sum = self.accumulation == Accumulation::F32;
+        let mut acc32 = self.base_margin as f32;
+        let mut acc64 = 0.0;
+        let mut add = |values: &[f64]| {
+            if f32_sum {
+                for v in values {
+                    acc32 += *v as f32;
                 }
-                f64::from(acc)
+            } else {
+                for v in values {
+                    acc64 += *v;
+                }
             }
-            Accumulation::F64 => {
-                let mut acc = 0.0;
-                for roots in self.roots.chunks(LANES) {
-                    self.leaf_values(roots, x, &mut values);
-                    for v in &values[..roots.len()] {
-                        acc += *v;
-                    }
-                }
-                acc + self.base_margin
+        };
+        if let Some(layout) = self.margin_layout() {
+            layout.leaf_values(self, x, &mut add);
+        } else {
+            let mut values = [0.0; LANES];
+            for roots in self.roots.chunks(LANES) {
+                self.pointer_leaf_values(roots, x, &mut values);
+                add(&values[..roots.len()]);
             }
         }
+        if f32_sum { f64::from(acc32) } else { acc64 + self.base_margin }
     }
 
     /// Cover of the node or leaf a child reference points at (0 if out of range).
@@ -316,6 +357,7 @@ impl EnsembleBuilder {
                 node_cover: Vec::new(),
                 leaf_cover: Vec::new(),
                 tree_expected: Vec::new(),
+                derived: Derived::default(),
             },
         }
     }

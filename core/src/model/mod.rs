@@ -14,8 +14,10 @@ mod calibration;
 mod ensemble;
 mod error;
 mod lightgbm;
+mod margin_fast;
 mod score_scale;
 mod shap;
+mod shap_fast;
 mod xgboost;
 
 #[cfg(test)]

@@ -28,6 +28,24 @@ impl Ensemble {
     pub(crate) fn contributions(&self, x: &[f32], out: &mut Vec<f64>) {
         let n = self.n_features as usize;
         out.clear();
+        if let Some(tables) = self.shap_tables() {
+            out.resize(n + 1 + tables.scratch_len(n), 0.0);
+            let (phi, scratch) = out.split_at_mut(n + 1);
+            tables.add_contributions(x, &mut phi[..n], scratch);
+            for t in 0..self.roots.len() {
+                phi[n] += self.tree_expected.get(t).copied().unwrap_or(0.0);
+            }
+            phi[n] += self.base_margin;
+            out.truncate(n + 1);
+        } else {
+            self.classic_contributions(x, out);
+        }
+    }
+
+    /// [`Ensemble::contributions`] by the classic recursive algorithm.
+    pub(crate) fn classic_contributions(&self, x: &[f32], out: &mut Vec<f64>) {
+        let n = self.n_features as usize;
+        out.clear();
         out.resize(n + 1 + path_capacity(self.max_depth) * STRIDE, 0.0);
         let (phi, scratch) = out.split_at_mut(n + 1);
         let mut walk = Walk { ens: self, x, phi };

@@ -245,6 +245,9 @@ pub(crate) fn atom(a: &Atom, facts: &Facts<'_>, lists: &ListSet) -> Tri {
         Atom::InList { lhs, list, .. } => match read(lhs, facts) {
             None => Tri::Unknown,
             Some(Read::Value(Value::Num(n))) if n.is_nan() => Tri::Unknown,
+            // An empty list contains nothing: skip normalising the probe (most default lists
+            // are empty).
+            Some(_) if lists.get(*list).is_some_and(|l| l.items.is_empty()) => Tri::False,
             Some(Read::Value(v)) => Tri::from_bool(lists.contains(*list, v, facts.now)),
             Some(Read::Meta(s)) => Tri::from_bool(lists.contains(*list, &Value::Str(s.to_owned()), facts.now)),
         },

@@ -427,21 +427,36 @@ enum EnumTest<'a> {
     Includes(&'a str, bool),
 }
 
-/// A rule prepared for the pairwise lints.
+/// A rule prepared for the pairwise lints: its normal form, each conjunction summarised once.
 struct Prepared<'a> {
     rule: &'a Checked,
-    dnf: Option<Dnf<'a>>,
+    dnf: Option<&'a Dnf<'a>>,
+    /// Each conjunction's summary and, if it is contradictory, why.
+    summaries: Vec<(Summary<'a>, Option<String>)>,
     /// Evaluation order key: action, post-auth, file position.
     key: (Action, bool, usize),
     never: bool,
 }
 
-/// Whether `a`'s condition implies `b`'s, as far as can be proven.
-fn implies(a: &Prepared<'_>, b: &Prepared<'_>, cat: &Catalogue) -> bool {
-    let (Some(da), Some(db)) = (&a.dnf, &b.dnf) else { return false };
-    da.iter().all(|c| {
-        let s = Summary::new(c, cat);
-        s.contradiction(cat).is_some() || db.iter().any(|d| d.iter().all(|l| s.implies(*l)))
+/// Most literal implication checks the pairwise lints may spend on one rules file. Lints are
+/// proofs offered as warnings; past this budget the remaining pairs are simply not linted, so a
+/// large or adversarial rules file still compiles quickly.
+pub(crate) const PAIRWISE_BUDGET: u64 = 2_000_000;
+
+/// Whether `a`'s condition implies `b`'s, as far as can be proven within the budget.
+fn implies(a: &Prepared<'_>, b: &Prepared<'_>, budget: &mut u64) -> bool {
+    let (Some(_), Some(db)) = (a.dnf, b.dnf) else { return false };
+    let cost: u64 = db.iter().map(|d| d.len() as u64).sum();
+    a.summaries.iter().all(|(s, contradiction)| {
+        if contradiction.is_some() {
+            return true;
+        }
+        if *budget < cost {
+            *budget = 0;
+            return false;
+        }
+        *budget -= cost;
+        db.iter().any(|d| d.iter().all(|l| s.implies(*l)))
     })
 }
 
@@ -453,31 +468,43 @@ fn whole_rule(r: &Checked, code: &'static str, message: String) -> Diagnostic {
 /// Runs every lint over the rules that type-checked.
 pub(crate) fn lint(rules: &[Checked], cat: &Catalogue) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let dnfs: Vec<Option<Dnf<'_>>> = rules.iter().map(|r| dnf(&r.expr, false)).collect();
     let mut prepared = Vec::with_capacity(rules.len());
-    for (k, rule) in rules.iter().enumerate() {
-        let d = dnf(&rule.expr, false);
-        let mut never = false;
-        if let Some(d) = &d {
-            let reasons: Vec<Option<String>> = d.iter().map(|c| Summary::new(c, cat).contradiction(cat)).collect();
-            if reasons.iter().all(Option::is_some) {
-                never = true;
-                let reason = reasons.into_iter().flatten().next().unwrap_or_default();
-                let pred = &rule.source.predicate;
-                let at = parse_action(pred).map_or(0, |(_, end)| {
-                    let rest = pred.get(end..).unwrap_or("");
-                    end + (rest.len() - rest.trim_start().len())
-                });
-                let len = pred.get(at..).map_or(0, |s| s.chars().count()) as u32;
-                let col = rule.source.column + pred.get(..at).map_or(0, |s| s.chars().count()) as u32;
-                out.push(
-                    Diagnostic::warning(codes::NEVER_FIRES, "this rule can never match", rule.source.line, col, len)
-                        .with_rule(&rule.source.id)
-                        .with_help(reason),
-                );
-            }
+    for (k, (rule, d)) in rules.iter().zip(&dnfs).enumerate() {
+        let summaries: Vec<(Summary<'_>, Option<String>)> = d
+            .iter()
+            .flatten()
+            .map(|c| {
+                let s = Summary::new(c, cat);
+                let reason = s.contradiction(cat);
+                (s, reason)
+            })
+            .collect();
+        let never = d.is_some() && summaries.iter().all(|(_, r)| r.is_some());
+        if never {
+            let reason = summaries.iter().find_map(|(_, r)| r.clone()).unwrap_or_default();
+            let pred = &rule.source.predicate;
+            let at = parse_action(pred).map_or(0, |(_, end)| {
+                let rest = pred.get(end..).unwrap_or("");
+                end + (rest.len() - rest.trim_start().len())
+            });
+            let len = pred.get(at..).map_or(0, |s| s.chars().count()) as u32;
+            let col = rule.source.column + pred.get(..at).map_or(0, |s| s.chars().count()) as u32;
+            out.push(
+                Diagnostic::warning(codes::NEVER_FIRES, "this rule can never match", rule.source.line, col, len)
+                    .with_rule(&rule.source.id)
+                    .with_help(reason),
+            );
         }
-        prepared.push(Prepared { rule, dnf: d, key: (rule.source.action, rule.post_auth, k), never });
+        prepared.push(Prepared {
+            rule,
+            dnf: d.as_ref(),
+            summaries,
+            key: (rule.source.action, rule.post_auth, k),
+            never,
+        });
     }
+    let mut budget = PAIRWISE_BUDGET;
     for l in &prepared {
         if l.never {
             continue;
@@ -490,11 +517,11 @@ pub(crate) fn lint(rules: &[Checked], cat: &Catalogue) -> Vec<Diagnostic> {
             .collect();
         earlier.sort_by_key(|h| h.key);
         for h in earlier {
-            if !implies(l, h, cat) {
+            if !implies(l, h, &mut budget) {
                 continue;
             }
             let (hs, ls) = (&h.rule.source, &l.rule.source);
-            if hs.action == ls.action && implies(h, l, cat) {
+            if hs.action == ls.action && implies(h, l, &mut budget) {
                 out.push(whole_rule(
                     l.rule,
                     codes::DUPLICATE_RULE,

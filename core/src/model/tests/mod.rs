@@ -1,6 +1,7 @@
 //! Unit and property tests for the model runtime.
 
 mod calibration;
+mod fast_paths;
 mod import;
 mod props;
 mod validate;

@@ -162,3 +162,18 @@ fn huge_conditions_are_skipped() {
     let cond: Vec<String> = (0..12).map(clause).collect();
     assert_eq!(warnings(&format!("Block if {}", cond.join(" AND "))), []);
 }
+
+/// 200 rules whose normal forms are large and never imply one another used to cost minutes of
+/// pairwise proofs at every bundle load; the lints now stop at a fixed budget.
+#[test]
+fn pairwise_lints_stay_within_budget_on_adversarial_rules() {
+    let pre: Vec<String> = "ijklmnop".chars().enumerate().map(|(i, c)| format!("::{c}{i}::>1")).collect();
+    let forks: Vec<String> = "bcdefgh".chars().map(|c| format!("(::{c}::>1||::{c}::<0)")).collect();
+    let text: String = (0..200)
+        .map(|k| format!("Block if {}&&(::a::>5||::z::={k})&&{}\n", pre.join("&&"), forks.join("&&")))
+        .collect();
+    let cat = Catalogue::standard();
+    let compiled = RuleSet::compile(&text, &cat, &lists()).expect("the rules are valid");
+    assert_eq!(compiled.rules.rules().len(), 200);
+    assert!(compiled.warnings.is_empty(), "{:?}", compiled.warnings.first());
+}
