@@ -15,7 +15,7 @@ rm -rf "$js/wasm"
 wasm-bindgen --target web --no-typescript --out-dir "$js/wasm" --out-name ward_wasm \
     "$target_dir/wasm32-unknown-unknown/wasm/ward_wasm.wasm"
 # -Oz for size; the feature flags are those rustc 1.95 emits for wasm32-unknown-unknown by default.
-"$wasm_opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+"$wasm_opt" "${WASM_OPT_FLAGS:--Oz}" --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     --strip-debug --strip-producers \
     "$js/wasm/ward_wasm_bg.wasm" -o "$js/wasm/ward_wasm_bg.wasm"
