@@ -51,5 +51,8 @@ fn run() -> Result<String, String> {
         }
     }
     let ns = start.elapsed().as_nanos() as f64 / n as f64;
-    Ok(format!(r#"{{"runtime":"native","inputs":{},"payments":{n},"ns_per_payment":{ns:.1},"output_bytes":{bytes}}}"#, inputs.len()))
+    Ok(format!(
+        r#"{{"runtime":"native","inputs":{},"payments":{n},"ns_per_payment":{ns:.1},"output_bytes":{bytes}}}"#,
+        inputs.len()
+    ))
 }
