@@ -21,6 +21,14 @@ pub enum CliError {
         /// Why it was refused.
         error: ward_core::BundleError,
     },
+    /// The WebAssembly runtime could not start or load the bundle.
+    #[error("cannot score with {bundle}: {message}")]
+    Runtime {
+        /// Where the bundle came from.
+        bundle: String,
+        /// What went wrong.
+        message: String,
+    },
     /// An input file has the wrong content.
     #[error("{path}: {message}")]
     Input {

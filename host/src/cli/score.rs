@@ -7,16 +7,24 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use indicatif::{ProgressBar, ProgressStyle};
-use ward_core::{Engine, StripeError};
+use ward_core::{Evaluation, StripeError};
+use ward_host::runtime::{
+    ComponentScorer, NativeScorer, RuntimeConfig, Scorer, WasmRuntime, component_path, default_cache_dir,
+};
 
-use super::{CliError, load_engine};
+use super::CliError;
 
 /// Which engine scores.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Runtime {
-    /// The core linked natively into this binary.
+    /// The Ward WebAssembly component under wasmtime (sandboxed; the production path).
+    Component,
+    /// The core linked natively into this binary (for comparison).
     Native,
 }
+
+/// Payments scored per call into the engine: batching amortises the component boundary.
+const BATCH: usize = 100;
 
 /// Arguments of `ward score`.
 #[derive(Debug, Args)]
@@ -27,8 +35,11 @@ pub struct ScoreArgs {
     #[arg(long)]
     bundle: Option<PathBuf>,
     /// Which runtime scores the payments.
-    #[arg(long, value_enum, default_value_t = Runtime::Native)]
+    #[arg(long, value_enum, default_value_t = Runtime::Component)]
     runtime: Runtime,
+    /// The component file (default: $WARD_COMPONENT, beside the executable, or the workspace build).
+    #[arg(long)]
+    component: Option<PathBuf>,
     /// Print a summary table on stderr (on by default when stderr is a terminal).
     #[arg(long)]
     summary: bool,
@@ -36,7 +47,7 @@ pub struct ScoreArgs {
 
 /// Scores every line; a malformed line yields an error record and scoring goes on.
 pub fn run(args: ScoreArgs) -> Result<ExitCode, CliError> {
-    let engine = load_engine(args.bundle.as_ref())?;
+    let scorer = make_scorer(&args)?;
     let (reader, total): (Box<dyn BufRead>, Option<u64>) = match &args.input {
         Some(p) => {
             let f = std::fs::File::open(p).map_err(|e| CliError::io(p, e))?;
@@ -49,15 +60,19 @@ pub fn run(args: ScoreArgs) -> Result<ExitCode, CliError> {
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut tally = Tally::default();
+    let mut pending: Vec<(usize, Result<Evaluation, StripeError>)> = Vec::with_capacity(BATCH);
     for (index, line) in reader.lines().enumerate() {
         let line = line.map_err(|e| CliError::Input { path: "input".into(), message: e.to_string() })?;
         progress.inc(line.len() as u64 + 1);
         if line.trim().is_empty() {
             continue;
         }
-        let record = score_line(&engine, &line, index + 1, &mut tally);
-        writeln!(out, "{record}").map_err(CliError::output)?;
+        pending.push((index + 1, ward_core::payment::decode_line(&line)));
+        if pending.len() == BATCH {
+            flush(scorer.as_ref(), &mut pending, &mut out, &mut tally)?;
+        }
     }
+    flush(scorer.as_ref(), &mut pending, &mut out, &mut tally)?;
     out.flush().map_err(CliError::output)?;
     progress.finish_and_clear();
     if args.summary || std::io::stderr().is_terminal() {
@@ -66,19 +81,57 @@ pub fn run(args: ScoreArgs) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// One line in, one JSON record out: the assessment, or `{"line": n, "error": {...}}`.
-fn score_line(engine: &Engine, line: &str, number: usize, tally: &mut Tally) -> String {
-    match score_one(engine, line) {
-        Ok((json, kind, level)) => {
-            tally.add(&kind, &level);
-            json
-        }
-        Err(error) => {
-            tally.errors += 1;
-            let record = ErrorRecord { line: number, error: &error };
-            serde_json::to_string(&record).unwrap_or_else(|_| format!("{{\"line\":{number}}}"))
+/// The scorer the arguments ask for, with the bundle loaded.
+fn make_scorer(args: &ScoreArgs) -> Result<Box<dyn Scorer>, CliError> {
+    let bundle = match &args.bundle {
+        Some(p) => std::fs::read(p).map_err(|e| CliError::io(p, e))?,
+        None => ward_core::DEFAULT_BUNDLE.to_vec(),
+    };
+    let source =
+        args.bundle.as_ref().map_or_else(|| "the embedded default bundle".to_owned(), |p| p.display().to_string());
+    let runtime_error =
+        |e: ward_host::runtime::RuntimeError| CliError::Runtime { bundle: source.clone(), message: e.to_string() };
+    match args.runtime {
+        Runtime::Native => Ok(Box::new(NativeScorer::new(&bundle).map_err(runtime_error)?)),
+        Runtime::Component => {
+            let path = component_path(args.component.as_deref()).map_err(runtime_error)?;
+            let wasm = std::fs::read(&path).map_err(|e| CliError::io(&path, e))?;
+            let config = RuntimeConfig { cache_dir: default_cache_dir(), ..RuntimeConfig::default() };
+            let runtime = WasmRuntime::new(config).map_err(runtime_error)?;
+            Ok(Box::new(ComponentScorer::new(runtime, &wasm, &bundle).map_err(runtime_error)?))
         }
     }
+}
+
+/// Scores the pending lines in one batch and writes one JSON record per line, in input order:
+/// the assessment, or `{"line": n, "error": {...}}`.
+fn flush(
+    scorer: &dyn Scorer,
+    pending: &mut Vec<(usize, Result<Evaluation, StripeError>)>,
+    out: &mut impl Write,
+    tally: &mut Tally,
+) -> Result<(), CliError> {
+    let valid: Vec<Evaluation> = pending.iter().filter_map(|(_, e)| e.as_ref().ok().cloned()).collect();
+    let mut scored = scorer.score_batch(&valid).into_iter();
+    for (number, decoded) in pending.drain(..) {
+        let result = match decoded {
+            Ok(_) => scored.next().unwrap_or_else(|| Err(StripeError::invalid_request("internal", "missing result"))),
+            Err(e) => Err(e),
+        };
+        let record = match result.and_then(|a| render(&a)) {
+            Ok((json, kind, level)) => {
+                tally.add(&kind, &level);
+                json
+            }
+            Err(error) => {
+                tally.errors += 1;
+                let record = ErrorRecord { line: number, error: &error };
+                serde_json::to_string(&record).unwrap_or_else(|_| format!("{{\"line\":{number}}}"))
+            }
+        };
+        writeln!(out, "{record}").map_err(CliError::output)?;
+    }
+    Ok(())
 }
 
 /// What `ward score` prints for a line it could not score; the error keeps the field order of
@@ -89,10 +142,8 @@ struct ErrorRecord<'a> {
     error: &'a StripeError,
 }
 
-fn score_one(engine: &Engine, line: &str) -> Result<(String, String, String), StripeError> {
-    let eval = ward_core::payment::decode_line(line)?;
-    let assessment = engine.score(&eval)?;
-    let json = serde_json::to_string(&assessment)
+fn render(assessment: &ward_core::Assessment) -> Result<(String, String, String), StripeError> {
+    let json = serde_json::to_string(assessment)
         .map_err(|e| StripeError::invalid_request("serialization_failed", e.to_string()))?;
     let kind = serde_json::to_value(assessment.outcome.kind).ok().and_then(|v| v.as_str().map(str::to_owned));
     Ok((json, kind.unwrap_or_default(), assessment.outcome.risk_level.as_str().to_owned()))

@@ -1,0 +1,70 @@
+//! Native vs component time per payment, measured in interleaved rounds so that load from
+//! other processes hits both sides alike; prints payments/s and the ratio (medians).
+//!
+//! Run: `tests/build-component.sh && cargo bench -p ward-host --profile host --bench ratio`.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use ward_core::Evaluation;
+use ward_host::runtime::{ComponentScorer, NativeScorer, RuntimeConfig, Scorer, WasmRuntime, component_path};
+
+const BATCH: usize = 100;
+const ROUNDS: usize = 15;
+const PAYMENTS_PER_ROUND: usize = 20_000;
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+#[path = "support/mod.rs"]
+mod support;
+
+fn per_payment_ns(f: &mut dyn FnMut()) -> f64 {
+    let calls = PAYMENTS_PER_ROUND / BATCH;
+    let start = Instant::now();
+    for _ in 0..calls {
+        f();
+    }
+    start.elapsed().as_nanos() as f64 / PAYMENTS_PER_ROUND as f64
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn main() {
+    let bundle = support::bundle(&workspace());
+    let evals: Vec<Evaluation> = support::evaluations(&workspace(), BATCH);
+    let wasm = std::fs::read(component_path(None).expect("component built")).expect("component");
+    let runtime = WasmRuntime::new(RuntimeConfig::default()).expect("runtime");
+    let native = NativeScorer::new(&bundle).expect("native");
+    let component = ComponentScorer::new(runtime, &wasm, &bundle).expect("component");
+    let scorers: [&dyn Scorer; 2] = [&native, &component];
+    let mut single = [Vec::new(), Vec::new()];
+    let mut batched = [Vec::new(), Vec::new()];
+    for round in 0..=ROUNDS {
+        for (k, s) in scorers.iter().enumerate() {
+            let b = per_payment_ns(&mut || {
+                std::hint::black_box(s.score_batch(&evals));
+            });
+            let o = per_payment_ns(&mut || {
+                for e in &evals {
+                    std::hint::black_box(s.score(e)).ok();
+                }
+            });
+            // Round 0 warms caches and the instance pool.
+            if round > 0 {
+                batched[k].push(b);
+                single[k].push(o);
+            }
+        }
+    }
+    let [sn, sc] = single.map(median);
+    let [bn, bc] = batched.map(median);
+    println!("mode     native ns/payment  component ns/payment  native payments/s  component payments/s  ratio");
+    for (mode, n, c) in [("single", sn, sc), ("batch100", bn, bc)] {
+        println!("{mode:<8} {n:>17.0}  {c:>20.0}  {:>17.0}  {:>20.0}  {:>5.2}", 1e9 / n, 1e9 / c, c / n);
+    }
+}

@@ -1,0 +1,3 @@
+//! Ward's host library: the runtimes the `ward` binary (and its tests and benchmarks) use.
+
+pub mod runtime;
