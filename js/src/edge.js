@@ -97,8 +97,9 @@ export function createEdgeHandler(options) {
       const signature = await signPreScore({ assessment, key, timestamp });
       const preScore = { [PRE_SCORE_HEADER]: encodeHeader(assessment), [SIGNATURE_HEADER]: signature };
 
-      if (blockAtEdge && JSON.parse(assessment).outcome.type === 'blocked') {
-        return json(402, `{"error":${JSON.stringify(JSON.parse(assessment).error)}}`, preScore);
+      if (blockAtEdge) {
+        const { outcome, error } = JSON.parse(assessment);
+        if (outcome.type === 'blocked') return json(402, JSON.stringify({ error }), preScore);
       }
       const upstream = env[upstreamBinding];
       const upstreamUrl = env[upstreamUrlBinding];
