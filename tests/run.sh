@@ -29,5 +29,11 @@ cargo test --workspace --locked --features ward-core/schema
 step "README examples"
 bash tests/examples.sh
 
+step "JavaScript package: Node, Deno, Bun, jco, headless Chromium, workerd"
+bash tests/js/run.sh
+
+step "fuzz smoke run (the long runs are in docs/fuzzing.md)"
+bash tests/fuzz-smoke.sh
+
 echo
 echo "all checks passed"
