@@ -139,7 +139,15 @@ impl MarginLayout {
                 let v = x[s.feature_flags as usize & (X_BUF - 1)];
                 let left = match MODE {
                     NO_NAN => v < s.threshold,
-                    NAN => (v < s.threshold) | (v.is_nan() & (s.feature_flags & DEFAULT_LEFT != 0)),
+                    // `!(v >= t)` is `v < t` for numbers and true for NaN: one comparison either way.
+                    #[allow(clippy::neg_cmp_op_on_partial_ord)] // NaN must compare as "left" here
+                    NAN => {
+                        if s.feature_flags & DEFAULT_LEFT != 0 {
+                            !(v >= s.threshold)
+                        } else {
+                            v < s.threshold
+                        }
+                    }
                     _ => {
                         Node { threshold: s.threshold, feature_flags: s.feature_flags, left: 0, right: 0 }.goes_left(v)
                     }
