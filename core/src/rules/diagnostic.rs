@@ -81,6 +81,28 @@ pub mod codes {
     pub const DUPLICATE_RULE: &str = "duplicate_rule";
     /// A rule that can never decide because a rule that runs before it matches whenever it does (warning).
     pub const SHADOWED_RULE: &str = "shadowed_rule";
+
+    /// Every code above, for hosts that map a code received as text back to its constant.
+    pub const ALL: &[&str] = &[
+        SYNTAX,
+        UNTERMINATED_STRING,
+        UNKNOWN_ACTION,
+        INVALID_RULE_ID,
+        DUPLICATE_RULE_ID,
+        TOO_MANY_RULES,
+        UNKNOWN_ATTRIBUTE,
+        UNKNOWN_LIST,
+        OPERATOR_TYPE,
+        VALUE_TYPE,
+        INVALID_COUNTRY,
+        UNKNOWN_ENUM_VALUE,
+        BOOLEAN_USE,
+        LIST_POSITION,
+        LIST_ITEM_TYPE,
+        NEVER_FIRES,
+        DUPLICATE_RULE,
+        SHADOWED_RULE,
+    ];
 }
 
 impl Diagnostic {

@@ -70,27 +70,7 @@ pub fn diagnostic(d: wit::Diagnostic) -> Diagnostic {
 /// core's own constant. A code this host does not know (a newer component) stays visible as
 /// `unknown_code` rather than being leaked into a static.
 fn intern_code(code: &str) -> &'static str {
-    const KNOWN: &[&str] = &[
-        codes::SYNTAX,
-        codes::UNTERMINATED_STRING,
-        codes::UNKNOWN_ACTION,
-        codes::INVALID_RULE_ID,
-        codes::DUPLICATE_RULE_ID,
-        codes::TOO_MANY_RULES,
-        codes::UNKNOWN_ATTRIBUTE,
-        codes::UNKNOWN_LIST,
-        codes::OPERATOR_TYPE,
-        codes::VALUE_TYPE,
-        codes::INVALID_COUNTRY,
-        codes::UNKNOWN_ENUM_VALUE,
-        codes::BOOLEAN_USE,
-        codes::LIST_POSITION,
-        codes::LIST_ITEM_TYPE,
-        codes::NEVER_FIRES,
-        codes::DUPLICATE_RULE,
-        codes::SHADOWED_RULE,
-    ];
-    KNOWN.iter().copied().find(|k| *k == code).unwrap_or("unknown_code")
+    codes::ALL.iter().copied().find(|k| *k == code).unwrap_or("unknown_code")
 }
 
 fn outcome(o: wit::Outcome) -> core::Outcome {
