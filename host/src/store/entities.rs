@@ -1,0 +1,147 @@
+//! Velocity state: a flat map of integer fields per entity (a card, an email, a merchant…), and
+//! the operations that change it. The same operations run in memory here and as a Lua script in
+//! Redis, so both stores agree field for field.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hash, Hasher};
+use std::sync::Mutex;
+
+/// The fields of one entity.
+pub type FieldMap = HashMap<String, i64>;
+
+/// One change to an entity's fields.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum FieldOp {
+    /// Adds to a field (absent counts as 0).
+    Incr(String, i64),
+    /// Sets a field to the smaller of its value and this one (absent: this one).
+    Min(String, i64),
+    /// Sets a field to the larger of its value and this one (absent: this one).
+    Max(String, i64),
+    /// Removes a field.
+    Del(String),
+}
+
+/// Applies operations in order: the reference semantics every store follows.
+pub fn apply_ops(map: &mut FieldMap, ops: &[FieldOp]) {
+    for op in ops {
+        match op {
+            FieldOp::Incr(f, by) => {
+                let v = map.entry(f.clone()).or_insert(0);
+                *v = v.saturating_add(*by);
+                if *v == 0 {
+                    map.remove(f);
+                }
+            }
+            FieldOp::Min(f, x) => {
+                map.entry(f.clone()).and_modify(|v| *v = (*v).min(*x)).or_insert(*x);
+            }
+            FieldOp::Max(f, x) => {
+                map.entry(f.clone()).and_modify(|v| *v = (*v).max(*x)).or_insert(*x);
+            }
+            FieldOp::Del(f) => {
+                map.remove(f);
+            }
+        }
+    }
+}
+
+/// Shards of the in-memory index: enough that scoring threads rarely wait for each other.
+const SHARDS: usize = 64;
+
+/// Every entity's fields in memory, sharded by key. The embedded store keeps this as its read
+/// path and rebuilds it from the database at start.
+pub struct EntityIndex {
+    shards: Vec<Mutex<HashMap<(String, String), FieldMap>>>,
+    hasher: std::collections::hash_map::RandomState,
+}
+
+impl Default for EntityIndex {
+    fn default() -> Self {
+        EntityIndex {
+            shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
+            hasher: std::collections::hash_map::RandomState::new(),
+        }
+    }
+}
+
+impl EntityIndex {
+    fn shard(&self, account: &str, key: &str) -> &Mutex<HashMap<(String, String), FieldMap>> {
+        let mut h = self.hasher.build_hasher();
+        account.hash(&mut h);
+        key.hash(&mut h);
+        &self.shards[(h.finish() as usize) % SHARDS]
+    }
+
+    /// A copy of one entity's fields (empty when unknown).
+    pub fn read(&self, account: &str, key: &str) -> FieldMap {
+        let shard = self.shard(account, key).lock().unwrap_or_else(|p| p.into_inner());
+        shard.get(&(account.to_owned(), key.to_owned())).cloned().unwrap_or_default()
+    }
+
+    /// Applies operations to one entity; returns its fields afterwards.
+    pub fn apply(&self, account: &str, key: &str, ops: &[FieldOp]) -> FieldMap {
+        let mut shard = self.shard(account, key).lock().unwrap_or_else(|p| p.into_inner());
+        let map = shard.entry((account.to_owned(), key.to_owned())).or_default();
+        apply_ops(map, ops);
+        let out = map.clone();
+        if map.is_empty() {
+            shard.remove(&(account.to_owned(), key.to_owned()));
+        }
+        out
+    }
+
+    /// Replaces one entity's fields (loading from disk).
+    pub fn load(&self, account: &str, key: &str, map: FieldMap) {
+        let mut shard = self.shard(account, key).lock().unwrap_or_else(|p| p.into_inner());
+        shard.insert((account.to_owned(), key.to_owned()), map);
+    }
+
+    /// How many entities are held.
+    pub fn len(&self) -> usize {
+        self.shards.iter().map(|s| s.lock().unwrap_or_else(|p| p.into_inner()).len()).sum()
+    }
+
+    /// Whether no entity is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ops_follow_their_definitions() {
+        let mut m = FieldMap::new();
+        apply_ops(
+            &mut m,
+            &[
+                FieldOp::Incr("a".into(), 2),
+                FieldOp::Incr("a".into(), 3),
+                FieldOp::Min("first".into(), 50),
+                FieldOp::Min("first".into(), 40),
+                FieldOp::Min("first".into(), 60),
+                FieldOp::Max("last".into(), 5),
+                FieldOp::Max("last".into(), 3),
+                FieldOp::Incr("gone".into(), 1),
+                FieldOp::Del("gone".into()),
+            ],
+        );
+        assert_eq!(m.get("a"), Some(&5));
+        assert_eq!(m.get("first"), Some(&40));
+        assert_eq!(m.get("last"), Some(&5));
+        assert!(!m.contains_key("gone"));
+        apply_ops(&mut m, &[FieldOp::Incr("a".into(), -5)]);
+        assert!(!m.contains_key("a"), "a field counted back to zero is dropped");
+    }
+
+    #[test]
+    fn index_is_scoped_by_account() {
+        let idx = EntityIndex::default();
+        idx.apply("acct_a", "card:1", &[FieldOp::Incr("n".into(), 1)]);
+        assert_eq!(idx.read("acct_a", "card:1").get("n"), Some(&1));
+        assert!(idx.read("acct_b", "card:1").is_empty());
+    }
+}

@@ -1,0 +1,86 @@
+//! Where the server keeps its state: objects (charges, reviews, lists, events…), the per-entity
+//! velocity counters, idempotency records and API keys.
+//!
+//! One trait, two implementations: [`SqliteStore`] (embedded, a single WAL-mode file, the default)
+//! and a Redis store (shared by many replicas). The server only talks to [`Store`], and the same
+//! test suite (`host/tests/store.rs`) runs against both.
+
+mod entities;
+mod sqlite;
+mod types;
+
+pub use entities::{EntityIndex, FieldMap, FieldOp, apply_ops};
+pub use sqlite::{SqliteOptions, SqliteStore};
+pub use types::{Doc, IdempotencyRecord, Kind, ListQuery, Page, WriteBatch};
+
+use async_trait::async_trait;
+
+/// Why the store could not do what was asked. These are Ward's failures, never the client's.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database refused or failed an operation.
+    #[error("database error: {0}")]
+    Database(String),
+    /// The store is shutting down and takes no more writes.
+    #[error("the store is closed")]
+    Closed,
+    /// A stored value could not be decoded (a corrupt or foreign record).
+    #[error("stored {what} could not be decoded: {message}")]
+    Corrupt {
+        /// What was being read.
+        what: String,
+        /// The decoder's message.
+        message: String,
+    },
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Database(e.to_string())
+    }
+}
+
+impl From<::redis::RedisError> for StoreError {
+    fn from(e: ::redis::RedisError) -> Self {
+        StoreError::Database(format!("redis: {e}"))
+    }
+}
+
+/// The server's state. Every method is scoped to one account: no call reads another's objects.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// `sqlite` or `redis`.
+    fn name(&self) -> &'static str;
+
+    /// The account an API key belongs to.
+    async fn account_for_key(&self, api_key: &str) -> Result<Option<String>, StoreError>;
+
+    /// Registers an API key for an account (durable on return).
+    async fn put_api_key(&self, api_key: &str, account: &str) -> Result<(), StoreError>;
+
+    /// The velocity field maps of many entities in one read; entry `i` belongs to `keys[i]`
+    /// (empty when the entity has no history).
+    async fn read_entities(&self, account: &str, keys: &[String]) -> Result<Vec<FieldMap>, StoreError>;
+
+    /// One object.
+    async fn get(&self, account: &str, kind: Kind, id: &str) -> Result<Option<Doc>, StoreError>;
+
+    /// A page of objects of one kind, newest first.
+    async fn list(&self, account: &str, kind: Kind, query: &ListQuery) -> Result<Page, StoreError>;
+
+    /// How many objects of a kind carry a tag (list items per list, open reviews).
+    async fn count(&self, account: &str, kind: Kind, tag: &str) -> Result<u64, StoreError>;
+
+    /// The idempotency record for a key, if a request with it completed.
+    async fn idempotency(&self, account: &str, key: &str) -> Result<Option<IdempotencyRecord>, StoreError>;
+
+    /// Applies a batch atomically and returns once it is durable. Objects are upserted by id;
+    /// a new object gets the next sequence number of its account (list order).
+    async fn commit(&self, account: &str, batch: WriteBatch) -> Result<(), StoreError>;
+
+    /// Every account that has objects or keys (used to load per-account bundles at start).
+    async fn accounts(&self) -> Result<Vec<String>, StoreError>;
+
+    /// Flushes and stops taking writes; later commits fail with [`StoreError::Closed`].
+    async fn close(&self) -> Result<(), StoreError>;
+}

@@ -1,0 +1,275 @@
+//! The embedded store: one SQLite file in WAL mode.
+//!
+//! Writes go through a single writer thread that groups whatever batches are waiting into one
+//! transaction and one fsync (`synchronous=FULL`), then answers every caller: a write is
+//! acknowledged only once it is on disk, and a thousand concurrent payments cost a handful of
+//! fsyncs. Velocity fields are served from memory ([`EntityIndex`]); on disk they are a snapshot
+//! table plus a log of the operations since, folded into the snapshot at start and every
+//! [`SqliteOptions::compact_every`] batches.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, RwLock};
+
+use async_trait::async_trait;
+use rusqlite::Connection;
+use tokio::sync::oneshot;
+
+use super::entities::{EntityIndex, FieldMap};
+use super::types::{Doc, IdempotencyRecord, Kind, ListQuery, Page, WriteBatch};
+use super::{Store, StoreError};
+
+mod sql;
+
+/// How the embedded store is set up.
+#[derive(Clone, Debug)]
+pub struct SqliteOptions {
+    /// The database file.
+    pub path: PathBuf,
+    /// Most batches folded into one transaction.
+    pub max_group: usize,
+    /// Batches between two compactions of the velocity log.
+    pub compact_every: usize,
+}
+
+impl SqliteOptions {
+    /// Defaults for a database at `path`.
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        SqliteOptions { path: path.into(), max_group: 1024, compact_every: 200_000 }
+    }
+}
+
+type Reply = oneshot::Sender<Result<(), StoreError>>;
+
+enum Msg {
+    Write { account: String, batch: WriteBatch, reply: Reply },
+    Close { reply: oneshot::Sender<()> },
+}
+
+/// The embedded store.
+pub struct SqliteStore {
+    path: PathBuf,
+    writer: Mutex<Option<mpsc::Sender<Msg>>>,
+    readers: Mutex<Vec<Connection>>,
+    entities: Arc<EntityIndex>,
+    keys: Arc<RwLock<HashMap<String, String>>>,
+    closed: AtomicBool,
+}
+
+impl SqliteStore {
+    /// Opens (or creates) the database, loads the velocity state and starts the writer.
+    pub fn open(options: SqliteOptions) -> Result<SqliteStore, StoreError> {
+        if let Some(dir) = options.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Database(format!("{}: {e}", dir.display())))?;
+        }
+        let mut conn = sql::open(&options.path)?;
+        sql::migrate(&conn)?;
+        let entities = Arc::new(EntityIndex::default());
+        sql::load_entities(&mut conn, &entities)?;
+        let keys = Arc::new(RwLock::new(sql::load_keys(&conn)?));
+        let (tx, rx) = mpsc::channel();
+        let writer = Writer { conn, entities: entities.clone(), keys: keys.clone(), options: options.clone() };
+        std::thread::Builder::new()
+            .name("ward-sqlite-writer".into())
+            .spawn(move || writer.run(rx))
+            .map_err(|e| StoreError::Database(format!("cannot start the writer thread: {e}")))?;
+        Ok(SqliteStore {
+            path: options.path,
+            writer: Mutex::new(Some(tx)),
+            readers: Mutex::new(Vec::new()),
+            entities,
+            keys,
+            closed: AtomicBool::new(false),
+        })
+    }
+
+    /// Runs a read on a pooled connection, off the async threads.
+    async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let conn = match self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop() {
+            Some(c) => c,
+            None => sql::open(&self.path)?,
+        };
+        let (conn, out) = tokio::task::spawn_blocking(move || {
+            let out = f(&conn);
+            (conn, out)
+        })
+        .await
+        .map_err(|e| StoreError::Database(format!("read task failed: {e}")))?;
+        self.readers.lock().unwrap_or_else(|p| p.into_inner()).push(conn);
+        out
+    }
+
+    fn sender(&self) -> Result<mpsc::Sender<Msg>, StoreError> {
+        self.writer.lock().unwrap_or_else(|p| p.into_inner()).clone().ok_or(StoreError::Closed)
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn name(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn account_for_key(&self, api_key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.keys.read().unwrap_or_else(|p| p.into_inner()).get(api_key).cloned())
+    }
+
+    async fn put_api_key(&self, api_key: &str, account: &str) -> Result<(), StoreError> {
+        self.commit(account, WriteBatch { api_keys: vec![api_key.to_owned()], ..WriteBatch::default() }).await
+    }
+
+    async fn read_entities(&self, account: &str, keys: &[String]) -> Result<Vec<FieldMap>, StoreError> {
+        Ok(keys.iter().map(|k| self.entities.read(account, k)).collect())
+    }
+
+    async fn get(&self, account: &str, kind: Kind, id: &str) -> Result<Option<Doc>, StoreError> {
+        let (account, id) = (account.to_owned(), id.to_owned());
+        self.read(move |c| sql::get(c, &account, kind, &id)).await
+    }
+
+    async fn list(&self, account: &str, kind: Kind, query: &ListQuery) -> Result<Page, StoreError> {
+        let (account, query) = (account.to_owned(), query.clone());
+        self.read(move |c| sql::list(c, &account, kind, &query)).await
+    }
+
+    async fn count(&self, account: &str, kind: Kind, tag: &str) -> Result<u64, StoreError> {
+        let (account, tag) = (account.to_owned(), tag.to_owned());
+        self.read(move |c| sql::count(c, &account, kind, &tag)).await
+    }
+
+    async fn idempotency(&self, account: &str, key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {
+        let (account, key) = (account.to_owned(), key.to_owned());
+        self.read(move |c| sql::idempotency(c, &account, &key)).await
+    }
+
+    async fn commit(&self, account: &str, batch: WriteBatch) -> Result<(), StoreError> {
+        if self.closed.load(Ordering::Acquire) {
+            return Err(StoreError::Closed);
+        }
+        let (reply, rx) = oneshot::channel();
+        self.sender()?
+            .send(Msg::Write { account: account.to_owned(), batch, reply })
+            .map_err(|_| StoreError::Closed)?;
+        rx.await.map_err(|_| StoreError::Closed)?
+    }
+
+    async fn accounts(&self) -> Result<Vec<String>, StoreError> {
+        let mut out: HashSet<String> = self.keys.read().unwrap_or_else(|p| p.into_inner()).values().cloned().collect();
+        out.extend(self.read(sql::accounts).await?);
+        let mut v: Vec<String> = out.into_iter().collect();
+        v.sort();
+        Ok(v)
+    }
+
+    async fn close(&self) -> Result<(), StoreError> {
+        self.closed.store(true, Ordering::Release);
+        let Some(tx) = self.writer.lock().unwrap_or_else(|p| p.into_inner()).take() else {
+            return Ok(());
+        };
+        let (reply, rx) = oneshot::channel();
+        if tx.send(Msg::Close { reply }).is_ok() {
+            let _ = rx.await;
+        }
+        Ok(())
+    }
+}
+
+/// The thread that owns the write connection.
+struct Writer {
+    conn: Connection,
+    entities: Arc<EntityIndex>,
+    keys: Arc<RwLock<HashMap<String, String>>>,
+    options: SqliteOptions,
+}
+
+impl Writer {
+    fn run(mut self, rx: mpsc::Receiver<Msg>) {
+        let mut since_compaction = 0usize;
+        let mut dirty: HashSet<(String, String)> = HashSet::new();
+        while let Ok(first) = rx.recv() {
+            let mut group = Vec::new();
+            let mut close = None;
+            let mut next = Some(first);
+            while let Some(msg) = next.take() {
+                match msg {
+                    Msg::Write { account, batch, reply } => group.push((account, batch, reply)),
+                    Msg::Close { reply } => {
+                        close = Some(reply);
+                        break;
+                    }
+                }
+                if group.len() < self.options.max_group {
+                    next = rx.try_recv().ok();
+                }
+            }
+            since_compaction += group.len();
+            self.write_group(group, &mut dirty);
+            if close.is_some() || since_compaction >= self.options.compact_every {
+                // A failed compaction leaves the log in place; the next one (or the next start) folds it.
+                if let Err(e) = sql::compact(&mut self.conn, &self.entities, &dirty) {
+                    tracing::warn!(error = %e, "velocity log compaction failed");
+                } else {
+                    dirty.clear();
+                }
+                since_compaction = 0;
+            }
+            if let Some(reply) = close {
+                let _ = reply.send(());
+                return;
+            }
+        }
+    }
+
+    /// Writes a group in one transaction; each batch in its own savepoint, so one bad batch
+    /// fails alone.
+    fn write_group(&mut self, group: Vec<(String, WriteBatch, Reply)>, dirty: &mut HashSet<(String, String)>) {
+        let tx = match self.conn.transaction() {
+            Ok(tx) => tx,
+            Err(e) => {
+                let msg = e.to_string();
+                for (_, _, reply) in group {
+                    let _ = reply.send(Err(StoreError::Database(msg.clone())));
+                }
+                return;
+            }
+        };
+        let mut results = Vec::with_capacity(group.len());
+        let mut tx = tx;
+        for (account, batch, _) in &group {
+            let r = match tx.savepoint() {
+                Ok(sp) => match sql::write_batch(&sp, account, batch) {
+                    Ok(()) => sp.commit().map_err(StoreError::from),
+                    Err(e) => Err(e),
+                },
+                Err(e) => Err(StoreError::from(e)),
+            };
+            results.push(r);
+        }
+        if let Err(e) = tx.commit() {
+            let msg = e.to_string();
+            for (_, _, reply) in group {
+                let _ = reply.send(Err(StoreError::Database(msg.clone())));
+            }
+            return;
+        }
+        // Durable now: make the writes visible to readers, then acknowledge.
+        for ((account, batch, reply), result) in group.into_iter().zip(results) {
+            if result.is_ok() {
+                for (key, ops) in &batch.entities {
+                    self.entities.apply(&account, key, ops);
+                    dirty.insert((account.clone(), key.clone()));
+                }
+                let mut keys = self.keys.write().unwrap_or_else(|p| p.into_inner());
+                for key in &batch.api_keys {
+                    keys.insert(key.clone(), account.clone());
+                }
+            }
+            let _ = reply.send(result);
+        }
+    }
+}

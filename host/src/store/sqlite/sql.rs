@@ -1,0 +1,269 @@
+//! The SQL of the embedded store: schema, reads, and the statements a batch runs.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::super::StoreError;
+use super::super::entities::{EntityIndex, FieldMap, FieldOp, apply_ops};
+use super::super::types::{Doc, IdempotencyRecord, Kind, ListQuery, Page, WriteBatch};
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS docs (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    account TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    tag TEXT,
+    body TEXT NOT NULL,
+    UNIQUE (account, kind, id)
+);
+CREATE INDEX IF NOT EXISTS docs_by_kind ON docs (account, kind, seq);
+CREATE INDEX IF NOT EXISTS docs_by_tag ON docs (account, kind, tag, seq);
+CREATE TABLE IF NOT EXISTS entities (
+    account TEXT NOT NULL,
+    key TEXT NOT NULL,
+    fields TEXT NOT NULL,
+    PRIMARY KEY (account, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS entity_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    account TEXT NOT NULL,
+    ops BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS idempotency (
+    account TEXT NOT NULL,
+    key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    PRIMARY KEY (account, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS api_keys (
+    key TEXT PRIMARY KEY,
+    account TEXT NOT NULL
+) WITHOUT ROWID;
+";
+
+/// Opens a connection with the settings every connection needs.
+pub fn open(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open(path).map_err(|e| StoreError::Database(format!("{}: {e}", path.display())))?;
+    // WAL: readers never block the writer. FULL: a commit is on disk when it returns.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    Ok(conn)
+}
+
+/// Creates the tables when missing.
+pub fn migrate(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute_batch(SCHEMA)?;
+    Ok(())
+}
+
+/// Every API key and its account.
+pub fn load_keys(conn: &Connection) -> Result<HashMap<String, String>, StoreError> {
+    let mut stmt = conn.prepare("SELECT key, account FROM api_keys")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Loads the velocity snapshot, replays the log after it, and folds the log into the snapshot.
+pub fn load_entities(conn: &mut Connection, index: &EntityIndex) -> Result<(), StoreError> {
+    let mut touched = HashSet::new();
+    {
+        let mut stmt = conn.prepare("SELECT account, key, fields FROM entities")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let (account, key, fields): (String, String, String) = (row.get(0)?, row.get(1)?, row.get(2)?);
+            let map: FieldMap = serde_json::from_str(&fields)
+                .map_err(|e| StoreError::Corrupt { what: format!("entity {key}"), message: e.to_string() })?;
+            index.load(&account, &key, map);
+        }
+        let mut stmt = conn.prepare("SELECT account, ops FROM entity_log ORDER BY seq")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let account: String = row.get(0)?;
+            let bytes: Vec<u8> = row.get(1)?;
+            for (key, ops) in decode_ops(&bytes)? {
+                index.apply(&account, &key, &ops);
+                touched.insert((account.clone(), key));
+            }
+        }
+    }
+    compact(conn, index, &touched)
+}
+
+/// Writes the current fields of the touched entities to the snapshot and empties the log.
+pub fn compact(
+    conn: &mut Connection,
+    index: &EntityIndex,
+    touched: &HashSet<(String, String)>,
+) -> Result<(), StoreError> {
+    let tx = conn.transaction()?;
+    {
+        let mut put = tx.prepare_cached(
+            "INSERT INTO entities (account, key, fields) VALUES (?1, ?2, ?3)
+             ON CONFLICT (account, key) DO UPDATE SET fields = excluded.fields",
+        )?;
+        let mut del = tx.prepare_cached("DELETE FROM entities WHERE account = ?1 AND key = ?2")?;
+        for (account, key) in touched {
+            let map = index.read(account, key);
+            if map.is_empty() {
+                del.execute(params![account, key])?;
+            } else {
+                let text = serde_json::to_string(&map)
+                    .map_err(|e| StoreError::Database(format!("encoding entity {key}: {e}")))?;
+                put.execute(params![account, key, text])?;
+            }
+        }
+    }
+    tx.execute("DELETE FROM entity_log", [])?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Runs one batch's statements inside the writer's transaction.
+pub fn write_batch(tx: &Connection, account: &str, batch: &WriteBatch) -> Result<(), StoreError> {
+    {
+        let mut put = tx.prepare_cached(
+            "INSERT INTO docs (account, kind, id, created, tag, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (account, kind, id) DO UPDATE
+             SET created = excluded.created, tag = excluded.tag, body = excluded.body",
+        )?;
+        for d in &batch.docs {
+            put.execute(params![account, d.kind.as_str(), d.id, d.created, d.tag, d.body])?;
+        }
+    }
+    if !batch.deletes.is_empty() {
+        let mut del = tx.prepare_cached("DELETE FROM docs WHERE account = ?1 AND kind = ?2 AND id = ?3")?;
+        for (kind, id) in &batch.deletes {
+            del.execute(params![account, kind.as_str(), id])?;
+        }
+    }
+    if !batch.entities.is_empty() {
+        let mut log = tx.prepare_cached("INSERT INTO entity_log (account, ops) VALUES (?1, ?2)")?;
+        log.execute(params![account, encode_ops(&batch.entities)?])?;
+    }
+    if let Some(r) = &batch.idempotency {
+        let mut put = tx.prepare_cached(
+            "INSERT OR REPLACE INTO idempotency (account, key, fingerprint, status, body, created)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        put.execute(params![account, r.key, r.fingerprint, r.status, r.body, r.created])?;
+    }
+    for key in &batch.api_keys {
+        tx.prepare_cached("INSERT OR REPLACE INTO api_keys (key, account) VALUES (?1, ?2)")?
+            .execute(params![key, account])?;
+    }
+    Ok(())
+}
+
+fn doc_from_row(kind: Kind, row: &rusqlite::Row<'_>) -> rusqlite::Result<Doc> {
+    Ok(Doc { kind, id: row.get(0)?, created: row.get(1)?, tag: row.get(2)?, body: row.get(3)? })
+}
+
+/// One object.
+pub fn get(conn: &Connection, account: &str, kind: Kind, id: &str) -> Result<Option<Doc>, StoreError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id, created, tag, body FROM docs WHERE account = ?1 AND kind = ?2 AND id = ?3")?;
+    Ok(stmt.query_row(params![account, kind.as_str(), id], |r| doc_from_row(kind, r)).optional()?)
+}
+
+fn seq_of(conn: &Connection, account: &str, kind: Kind, id: &str) -> Result<Option<i64>, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT seq FROM docs WHERE account = ?1 AND kind = ?2 AND id = ?3")?;
+    Ok(stmt.query_row(params![account, kind.as_str(), id], |r| r.get(0)).optional()?)
+}
+
+/// A page, newest first. A cursor that names no object gives an empty page.
+pub fn list(conn: &Connection, account: &str, kind: Kind, q: &ListQuery) -> Result<Page, StoreError> {
+    let limit = q.limit.clamp(1, 100);
+    let (cursor, newer) = match (&q.starting_after, &q.ending_before) {
+        (Some(id), _) => (Some(id), false),
+        (None, Some(id)) => (Some(id), true),
+        (None, None) => (None, false),
+    };
+    let bound = match cursor {
+        Some(id) => match seq_of(conn, account, kind, id)? {
+            Some(s) => Some(s),
+            None => return Ok(Page::default()),
+        },
+        None => None,
+    };
+    let (cmp, order) = if newer { (">", "ASC") } else { ("<", "DESC") };
+    let sql = format!(
+        "SELECT id, created, tag, body FROM docs WHERE account = ?1 AND kind = ?2
+         AND (?3 IS NULL OR tag = ?3) AND (?4 IS NULL OR seq {cmp} ?4) ORDER BY seq {order} LIMIT ?5"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows =
+        stmt.query_map(params![account, kind.as_str(), q.tag, bound, (limit + 1) as i64], |r| doc_from_row(kind, r))?;
+    let mut data: Vec<Doc> = rows.collect::<Result<_, _>>()?;
+    let has_more = data.len() > limit;
+    data.truncate(limit);
+    if newer {
+        data.reverse();
+    }
+    Ok(Page { data, has_more })
+}
+
+/// How many objects of a kind carry a tag.
+pub fn count(conn: &Connection, account: &str, kind: Kind, tag: &str) -> Result<u64, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT COUNT(*) FROM docs WHERE account = ?1 AND kind = ?2 AND tag = ?3")?;
+    let n: i64 = stmt.query_row(params![account, kind.as_str(), tag], |r| r.get(0))?;
+    Ok(n.max(0) as u64)
+}
+
+/// The idempotency record of a key.
+pub fn idempotency(conn: &Connection, account: &str, key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {
+    let mut stmt = conn
+        .prepare_cached("SELECT fingerprint, status, body, created FROM idempotency WHERE account = ?1 AND key = ?2")?;
+    Ok(stmt
+        .query_row(params![account, key], |r| {
+            Ok(IdempotencyRecord {
+                key: key.to_owned(),
+                fingerprint: r.get(0)?,
+                status: r.get(1)?,
+                body: r.get(2)?,
+                created: r.get(3)?,
+            })
+        })
+        .optional()?)
+}
+
+/// Accounts that own objects.
+pub fn accounts(conn: &Connection) -> Result<Vec<String>, StoreError> {
+    let mut stmt = conn.prepare("SELECT DISTINCT account FROM docs")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Serialises a batch's velocity operations for the log.
+fn encode_ops(ops: &[(String, Vec<FieldOp>)]) -> Result<Vec<u8>, StoreError> {
+    serde_json::to_vec(ops).map_err(|e| StoreError::Database(format!("encoding velocity ops: {e}")))
+}
+
+/// Reads a logged entry back.
+fn decode_ops(bytes: &[u8]) -> Result<Vec<(String, Vec<FieldOp>)>, StoreError> {
+    serde_json::from_slice(bytes)
+        .map_err(|e| StoreError::Corrupt { what: "velocity log entry".into(), message: e.to_string() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ops_round_trip_through_the_log_encoding() {
+        let ops = vec![("card:1".to_owned(), vec![FieldOp::Incr("n".into(), 2), FieldOp::Min("f".into(), 7)])];
+        let back = decode_ops(&encode_ops(&ops).expect("encodes")).expect("decodes");
+        assert_eq!(back, ops);
+        let mut m = FieldMap::new();
+        apply_ops(&mut m, &back[0].1);
+        assert_eq!(m.get("f"), Some(&7));
+    }
+}

@@ -1,0 +1,135 @@
+//! The records the store keeps: objects, pages of them, batches of writes.
+
+use super::entities::FieldOp;
+
+/// The kinds of object the server stores, each with Stripe's `object` name where Stripe has one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// A scored payment (`charge`).
+    Charge,
+    /// A `radar.payment_evaluation`.
+    PaymentEvaluation,
+    /// A `refund`.
+    Refund,
+    /// A `review`.
+    Review,
+    /// A `radar.value_list`.
+    ValueList,
+    /// A `radar.value_list_item`; tagged with its list's id.
+    ValueListItem,
+    /// A `radar.early_fraud_warning`.
+    EarlyFraudWarning,
+    /// A `dispute`.
+    Dispute,
+    /// An `event`; tagged with its type.
+    Event,
+    /// One of the account's rules (Ward's own object).
+    Rule,
+    /// A published rules version (Ward's own object).
+    RulesVersion,
+    /// A charge let through by the holdout (Ward's own object).
+    Holdout,
+    /// Per-account settings (webhook endpoint, holdout fraction).
+    Settings,
+}
+
+impl Kind {
+    /// The short name used in keys and tables.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Charge => "charge",
+            Kind::PaymentEvaluation => "payment_evaluation",
+            Kind::Refund => "refund",
+            Kind::Review => "review",
+            Kind::ValueList => "value_list",
+            Kind::ValueListItem => "value_list_item",
+            Kind::EarlyFraudWarning => "early_fraud_warning",
+            Kind::Dispute => "dispute",
+            Kind::Event => "event",
+            Kind::Rule => "rule",
+            Kind::RulesVersion => "rules_version",
+            Kind::Holdout => "holdout",
+            Kind::Settings => "settings",
+        }
+    }
+}
+
+/// One stored object: its JSON body plus what the store indexes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Doc {
+    /// What it is.
+    pub kind: Kind,
+    /// Its id (`ch_…`), unique per account and kind.
+    pub id: String,
+    /// Creation time, Unix seconds.
+    pub created: i64,
+    /// The one value lists can filter on (a charge's risk level, an item's list id, an
+    /// event's type, a review's `open`/`closed`).
+    pub tag: Option<String>,
+    /// The object as the API returns it, JSON text.
+    pub body: String,
+}
+
+/// What a list call asks for.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ListQuery {
+    /// Page size, 1–100.
+    pub limit: usize,
+    /// Objects older than this id.
+    pub starting_after: Option<String>,
+    /// Objects newer than this id.
+    pub ending_before: Option<String>,
+    /// Only objects with this tag.
+    pub tag: Option<String>,
+}
+
+/// A page of objects, newest first.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Page {
+    /// The objects.
+    pub data: Vec<Doc>,
+    /// Whether more objects lie beyond this page in the direction asked.
+    pub has_more: bool,
+}
+
+/// A completed request, kept so that a retry with the same `Idempotency-Key` gets the same answer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IdempotencyRecord {
+    /// The client's key.
+    pub key: String,
+    /// Method, path and body hash of the first request: a different request with the same key
+    /// is refused.
+    pub fingerprint: String,
+    /// HTTP status of the first answer.
+    pub status: u16,
+    /// Body of the first answer.
+    pub body: String,
+    /// When it was first answered, Unix seconds.
+    pub created: i64,
+}
+
+/// Writes applied together, atomically and durably.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WriteBatch {
+    /// Objects to insert or replace.
+    pub docs: Vec<Doc>,
+    /// Objects to delete.
+    pub deletes: Vec<(Kind, String)>,
+    /// Velocity updates, by entity key.
+    pub entities: Vec<(String, Vec<FieldOp>)>,
+    /// The idempotency record of the request that made this batch.
+    pub idempotency: Option<IdempotencyRecord>,
+    /// API keys to register for the batch's account.
+    pub api_keys: Vec<String>,
+}
+
+impl WriteBatch {
+    /// Whether the batch writes nothing.
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+            && self.deletes.is_empty()
+            && self.entities.is_empty()
+            && self.idempotency.is_none()
+            && self.api_keys.is_empty()
+    }
+}
