@@ -155,7 +155,8 @@ fn stream(seed: u64, payments: usize, start: i64) -> (Vec<Pay>, Vec<Ev>) {
                     LabelKind::Refund { fraudulent: true },
                     LabelKind::Refund { fraudulent: false },
                 ]);
-                let delay = rng.pick(&[0, 1, 299, 300, 3600, 86_400, 5 * 86_400, 29 * 86_400, 31 * 86_400, 400 * 86_400]);
+                let delay =
+                    rng.pick(&[0, 1, 299, 300, 3600, 86_400, 5 * 86_400, 29 * 86_400, 31 * 86_400, 400 * 86_400]);
                 evs.push((t + delay, evs.len(), Ev::Lab(Lab { t: t + delay, kind, pay: pays.len() })));
             }
         }
@@ -237,14 +238,19 @@ impl World<'_> {
         };
         let win = window(w)?;
         let inw = |p: &&Pay| covers(win, self.now, p.t);
-        let count = |e: usize, f: &dyn Fn(&Pay) -> bool| Some(self.on(e)?.into_iter().filter(inw).filter(|p| f(p)).count() as f64);
+        let count = |e: usize, f: &dyn Fn(&Pay) -> bool| {
+            Some(self.on(e)?.into_iter().filter(inw).filter(|p| f(p)).count() as f64)
+        };
         if let Some((o, e)) = stem.split_once("_charges_per_") {
             return count(entity(e), &|p: &Pay| o == "total" || p.outcome == pick_outcome(o));
         }
-        for (prefix, counted) in [("card_count_for_", Some(0)), ("email_count_for_", Some(2)), ("name_count_for_", None)] {
+        for (prefix, counted) in
+            [("card_count_for_", Some(0)), ("email_count_for_", Some(2)), ("name_count_for_", None)]
+        {
             if let Some(e) = stem.strip_prefix(prefix) {
                 let ps = self.on(entity(e))?;
-                let set: BTreeSet<u64> = ps.into_iter().filter(inw).filter_map(|p| counted.map_or(p.name, |c| p.vals[c])).collect();
+                let set: BTreeSet<u64> =
+                    ps.into_iter().filter(inw).filter_map(|p| counted.map_or(p.name, |c| p.vals[c])).collect();
                 return Some(set.len().min(25) as f64);
             }
         }
@@ -256,9 +262,13 @@ impl World<'_> {
                     .labs
                     .iter()
                     .filter(|(l, p)| p.vals[entity(e)] == Some(v) && covers(win, self.now, l.t))
-                    .filter(|(l, _)| match (which, l.kind) {
-                        (0, LabelKind::FraudDispute) | (1, LabelKind::EarlyFraudWarning) | (2, LabelKind::Refund { .. }) => true,
-                        _ => false,
+                    .filter(|(l, _)| {
+                        matches!(
+                            (which, l.kind),
+                            (0, LabelKind::FraudDispute)
+                                | (1, LabelKind::EarlyFraudWarning)
+                                | (2, LabelKind::Refund { .. })
+                        )
                     })
                     .count();
                 return Some(n.min(25) as f64);
@@ -266,15 +276,23 @@ impl World<'_> {
         }
         if let Some(rest) = stem.strip_prefix("average_usd_amount_").or(stem.strip_prefix("total_usd_amount_")) {
             let (which, on) = rest.split_once("_on_")?;
-            let ps: Vec<&Pay> = self.on(entity(on))?.into_iter().filter(|p| match which {
-                "attempted" | "charged" => true,
-                "successful" => p.outcome == Outcome::Authorized,
-                "failed" => p.outcome != Outcome::Authorized,
-                _ => panic!("{name}"),
-            }).collect();
+            let ps: Vec<&Pay> = self
+                .on(entity(on))?
+                .into_iter()
+                .filter(|p| match which {
+                    "attempted" | "charged" => true,
+                    "successful" => p.outcome == Outcome::Authorized,
+                    "failed" => p.outcome != Outcome::Authorized,
+                    _ => panic!("{name}"),
+                })
+                .collect();
             let cents: i64 = ps.iter().map(|p| p.usd).sum();
             let average = stem.starts_with("average");
-            return if average { (!ps.is_empty()).then(|| cents as f64 / 100.0 / ps.len() as f64) } else { Some(cents as f64 / 100.0) };
+            return if average {
+                (!ps.is_empty()).then(|| cents as f64 / 100.0 / ps.len() as f64)
+            } else {
+                Some(cents as f64 / 100.0)
+            };
         }
         if let Some(on) = stem.strip_prefix("total_customers_for_") {
             let set: BTreeSet<u64> = self.on(entity(on))?.into_iter().filter(inw).filter_map(|p| p.vals[1]).collect();
@@ -287,7 +305,8 @@ impl World<'_> {
             "charge_count" => Some(n),
             "average_usd_amount" => (n > 0.0).then(|| ps.iter().map(|p| p.usd).sum::<i64>() as f64 / 100.0 / n),
             "fraud_rate" => {
-                let fraud: BTreeSet<&str> = self.labs.iter().filter(|(l, _)| l.kind.is_fraud()).map(|(_, p)| p.id.as_str()).collect();
+                let fraud: BTreeSet<&str> =
+                    self.labs.iter().filter(|(l, _)| l.kind.is_fraud()).map(|(_, p)| p.id.as_str()).collect();
                 (n > 0.0).then(|| ps.iter().filter(|p| fraud.contains(p.id.as_str())).count() as f64 / n)
             }
             _ => panic!("{name}"),
@@ -345,7 +364,11 @@ fn replay(seed: u64, payments: usize, start: i64, prune_every: usize) -> Seen {
                 assert_eq!(got_names, want_names, "seed {seed} payment {j} at {}", p.t);
                 for (n, w) in &want {
                     let (Some(g), Some(w)) = (got[n].as_f64(), w.as_f64()) else { panic!("{n}") };
-                    assert!((g - w).abs() <= 1e-9 * w.abs().max(1.0), "seed {seed} payment {j} at {}: {n} = {g}, want {w}", p.t);
+                    assert!(
+                        (g - w).abs() <= 1e-9 * w.abs().max(1.0),
+                        "seed {seed} payment {j} at {}: {n} = {g}, want {w}",
+                        p.t
+                    );
                     let max = seen.max_by_name.entry(n.clone()).or_insert(f64::MIN);
                     *max = max.max(w);
                 }
@@ -360,7 +383,8 @@ fn replay(seed: u64, payments: usize, start: i64, prune_every: usize) -> Seen {
             Ev::Lab(l) => {
                 let p = &pays[l.pay];
                 let ents = p.entities();
-                let label = LabelEvent { kind: l.kind, time: l.t, payment_created: p.t, payment_id: &p.id, entities: &ents };
+                let label =
+                    LabelEvent { kind: l.kind, time: l.t, payment_created: p.t, payment_id: &p.id, entities: &ents };
                 for (e, ops) in label_updates(&label) {
                     apply(maps.entry(e).or_default(), &ops);
                 }
@@ -398,7 +422,12 @@ fn features_match_a_brute_force_recomputation() {
     assert_eq!(total.payments, 2000);
     // The streams reach the interesting cases: caps, labels, late fraud, history on every entity.
     let max = |n: &str| total.max_by_name.get(n).copied().unwrap_or(f64::MIN);
-    for n in ["card_count_for_email_hourly", "card_count_for_ip_address_all_time", "name_count_for_card_all_time", "email_count_for_card_hourly"] {
+    for n in [
+        "card_count_for_email_hourly",
+        "card_count_for_ip_address_all_time",
+        "name_count_for_card_all_time",
+        "email_count_for_card_hourly",
+    ] {
         assert_eq!(max(n), 25.0, "{n}");
     }
     for n in [
@@ -415,4 +444,148 @@ fn features_match_a_brute_force_recomputation() {
         assert!(max(n) > 0.0, "{n} never above 0");
     }
     assert!(total.values > 100_000, "{}", total.values);
+}
+
+/// A payment with every entity, so every attribute this module computes is produced.
+fn full_payment() -> ward_core::Payment {
+    decode_payment(
+        r#"{"amount": 2500, "currency": "usd", "created": 1764000000, "customer": "cus_1",
+            "receipt_email": "Jo@Example.com",
+            "billing_details": {"name": "Jo Bloggs", "address": {"line1": "1 Main St", "country": "us"}},
+            "shipping": {"address": {"line1": "2 High St", "country": "gb"}},
+            "payment_method_details": {"card": {"number": "4242424242424242"}},
+            "client": {"ip_address": "203.0.113.9"}}"#,
+    )
+    .expect("payment")
+}
+
+#[test]
+fn produced_names_are_the_catalogues_context_attributes_minus_the_ones_not_computed() {
+    let catalogue = Catalogue::standard();
+    let ents = entities_of(&full_payment(), "acct_1");
+    let got = features(1_764_000_000, &ents, |_| None, None);
+    for (name, value) in &got {
+        let spec = catalogue.get(name).unwrap_or_else(|| panic!("{name} is not in the catalogue"));
+        assert_eq!(spec.source, AttrSource::Context, "{name}");
+        assert!(spec.ty.is_numeric(), "{name}");
+        assert!(matches!(value, Value::Num(_)), "{name}");
+    }
+    let context: BTreeSet<String> =
+        catalogue.iter().filter(|(_, s)| s.source == AttrSource::Context).map(|(_, s)| s.name.clone()).collect();
+    for (name, why) in NOT_COMPUTED {
+        assert!(context.contains(*name), "{name} is not a context attribute");
+        assert!(!got.contains_key(*name), "{name} is produced");
+        assert!(!why.is_empty());
+    }
+    // With no history every count is produced (0); only time-since values and averages are absent.
+    let absent: Vec<String> = computed_names().into_iter().filter(|n| !got.contains_key(n)).collect();
+    assert!(
+        absent.iter().all(|n| n.contains("_since_") || n.contains("average_usd_amount") || n.contains("fraud_rate")),
+        "{absent:?}"
+    );
+    assert_eq!(absent.len(), 9 + 4 + 6 + 3, "{absent:?}");
+    assert_eq!(got.len() + absent.len() + NOT_COMPUTED.len(), context.len());
+    assert_eq!(got.get("total_charges_per_card_number_hourly"), Some(&Value::Num(0.0)));
+    let bounded =
+        catalogue.iter().filter(|(_, s)| s.ty == AttrType::BoundedNumeric && got.contains_key(&s.name)).count();
+    assert_eq!(bounded, 4 * (5 + 4 + 1) + 2 + 4 * 4);
+}
+
+#[test]
+fn entities_come_from_the_engines_derivations_and_missing_ones_are_not_produced() {
+    let p = full_payment();
+    let ents = entities_of(&p, "acct_1");
+    let fingerprint = derive_from_number("4242424242424242").expect("test card").fingerprint;
+    assert_eq!(ents.card_number, Some(EntityRef::of(EntityKind::CardNumber, &fingerprint)));
+    assert_eq!(ents.email, Some(EntityRef::of(EntityKind::Email, "jo@example.com")));
+    assert_eq!(ents.all().count(), 7);
+    assert!(ents.cardholder_name.is_some());
+    let bare =
+        decode_payment(r#"{"amount": 100, "currency": "usd", "created": 5, "customer": "cus_1"}"#).expect("payment");
+    let ents = entities_of(&bare, "acct_1");
+    assert_eq!(ents.all().map(|e| e.kind).collect::<Vec<_>>(), [EntityKind::Customer, EntityKind::Merchant]);
+    let got = features(5, &ents, |_| None, None);
+    assert!(got.keys().all(|n| n.contains("customer") || n.starts_with("merchant_")), "{:?}", got.keys());
+    assert_eq!(got.get("customer_charge_count_30d"), Some(&Value::Num(0.0)));
+    assert_eq!(got.get("card_count_for_customer_daily"), Some(&Value::Num(0.0)));
+    assert!(!got.contains_key("total_charges_per_email_daily"));
+}
+
+#[test]
+fn a_payment_never_counts_itself_and_is_seen_by_the_next() {
+    let ents = entities_of(&full_payment(), "acct_1");
+    let mut maps: HashMap<EntityRef, FieldMap> = HashMap::new();
+    let t = 1_764_000_000;
+    let before = features(t, &ents, |e| maps.get(e), None);
+    assert_eq!(before.get("total_charges_per_card_number_hourly"), Some(&Value::Num(0.0)));
+    assert_eq!(before.get("card_count_for_email_all_time"), Some(&Value::Num(0.0)));
+    assert!(!before.contains_key("seconds_since_card_first_seen"));
+    assert!(!before.contains_key("average_usd_amount_attempted_on_card_all_time"));
+    for (e, ops) in
+        payment_updates(&PaymentEvent { time: t, outcome: Outcome::Authorized, usd_cents: 2500, entities: &ents })
+    {
+        apply(maps.entry(e).or_default(), &ops);
+    }
+    let next = features(t + 90, &ents, |e| maps.get(e), None);
+    assert_eq!(next.get("total_charges_per_card_number_hourly"), Some(&Value::Num(1.0)));
+    assert_eq!(next.get("authorized_charges_per_email_all_time"), Some(&Value::Num(1.0)));
+    assert_eq!(next.get("card_count_for_email_all_time"), Some(&Value::Num(1.0)));
+    assert_eq!(next.get("minutes_since_card_first_seen"), Some(&Value::Num(1.0)));
+    assert_eq!(next.get("average_usd_amount_successful_on_customer_all_time"), Some(&Value::Num(25.0)));
+    assert_eq!(next.get("merchant_fraud_rate_1d"), Some(&Value::Num(0.0)));
+    // Keys hold hashes only: no user text reaches the store.
+    assert!(maps.keys().all(|e| !e.key().contains('@')));
+    assert!(maps.values().flat_map(|m| m.keys()).all(|f| !f.contains("example") && !f.contains("4242")));
+}
+
+#[test]
+fn only_wanted_attributes_are_computed() {
+    let ents = entities_of(&full_payment(), "acct_1");
+    let wanted: BTreeSet<String> = [
+        "card_count_for_email_daily",
+        "merchant_fraud_rate_30d",
+        "no_such_attribute",
+        "total_charges_per_ip_address_hourly",
+    ]
+    .map(String::from)
+    .into();
+    let got = features(0, &ents, |_| None, Some(&wanted));
+    assert_eq!(got.keys().collect::<Vec<_>>(), ["card_count_for_email_daily", "total_charges_per_ip_address_hourly"]);
+}
+
+#[test]
+fn a_late_fraud_label_counts_against_the_charges_bucket_from_its_arrival() {
+    let ents = PaymentEntities::merchant_only("acct_1");
+    let mut map = FieldMap::new();
+    let day = 86_400;
+    for t in [0, 10 * day] {
+        let ev = PaymentEvent { time: t, outcome: Outcome::Authorized, usd_cents: 100, entities: &ents };
+        for (_, ops) in payment_updates(&ev) {
+            apply(&mut map, &ops);
+        }
+    }
+    let rate =
+        |now: i64, map: &FieldMap| features(now, &ents, |_| Some(map), None).get("merchant_fraud_rate_30d").cloned();
+    let label = |t: i64| LabelEvent {
+        kind: LabelKind::EarlyFraudWarning,
+        time: t,
+        payment_created: 0,
+        payment_id: "ch_1",
+        entities: &ents,
+    };
+    assert_eq!(rate(20 * day, &map), Some(Value::Num(0.0)));
+    for (_, ops) in label_updates(&label(20 * day)) {
+        apply(&mut map, &ops);
+    }
+    assert_eq!(rate(20 * day, &map), Some(Value::Num(0.5)));
+    // A second label on the same charge does not count it twice.
+    for (_, ops) in label_updates(&LabelEvent { kind: LabelKind::FraudDispute, ..label(21 * day) }) {
+        apply(&mut map, &ops);
+    }
+    assert_eq!(rate(21 * day, &map), Some(Value::Num(0.5)));
+    // Once the charge's day leaves the 30 buckets, only the later charge is in the window.
+    assert_eq!(rate(30 * day, &map), Some(Value::Num(0.0)));
+    // A label for a charge too old for any window writes nothing to the merchant.
+    let old = LabelEvent { payment_created: -400 * day, ..label(0) };
+    assert!(label_updates(&old).is_empty());
 }

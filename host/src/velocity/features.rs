@@ -30,8 +30,11 @@ const CHARGE_ENTITIES: [EntityKind; 6] = [
     EntityKind::ShippingAddress,
 ];
 
-/// Distinct-count families: name prefix, the set, and the entities (with their name in the family).
-const DISTINCT: [(&str, &str, &[(EntityKind, &str)]); 3] = [
+/// A distinct-count family: name prefix, the set, and the entities (with their name in the family).
+type DistinctFamily = (&'static str, &'static str, &'static [(EntityKind, &'static str)]);
+
+/// The distinct-count families.
+const DISTINCT: [DistinctFamily; 3] = [
     (
         "card_count_for",
         CARDS,

@@ -55,9 +55,9 @@ impl Res {
     /// can be deleted.
     pub const fn retained(self) -> i64 {
         match self {
-            Res::Min5 => Window::Hourly.len(),
-            Res::Hour => Window::Weekly.len(),
-            Res::Day => Window::Yearly.len(),
+            Res::Min5 => Window::Hourly.buckets_len(),
+            Res::Hour => Window::Weekly.buckets_len(),
+            Res::Day => Window::Yearly.buckets_len(),
         }
     }
 
@@ -97,7 +97,7 @@ impl Window {
     }
 
     /// The number of buckets (0 for [`Window::AllTime`]).
-    pub const fn len(self) -> i64 {
+    pub const fn buckets_len(self) -> i64 {
         match self {
             Window::Hourly => 12,
             Window::Daily => 24,
@@ -112,7 +112,7 @@ impl Window {
     pub fn buckets(self, now: i64) -> Option<(Res, i64, i64)> {
         let res = self.res()?;
         let last = res.bucket(now);
-        Some((res, last - self.len() + 1, last))
+        Some((res, last - self.buckets_len() + 1, last))
     }
 
     /// Whether an event at time `t` falls in the window read at `now` (`t <= now` assumed).
