@@ -92,10 +92,11 @@ pub const BOUNDED_CAP: i64 = 25;
 /// `total_customers_for_*` are not bounded in the catalogue; they are exact up to this many.
 pub const CUSTOMER_CAP: i64 = 1000;
 
-/// Charge counts per outcome (`ca`, `cb`, `cd`), USD cents over all outcomes, per bucket.
+/// USD cents of charges of every outcome, per bucket (counts are [`Outcome::count_metric`]).
 pub(super) const USD: &str = "u";
-/// First time the entity was seen / first authorised on it.
+/// First time the entity was seen.
 pub(super) const FIRST: &str = "first";
+/// First time a charge on the card was authorised.
 pub(super) const FIRST_AUTH: &str = "first_auth";
 /// Distinct sets: cards, emails, cardholder names, customers, fraud-labelled payments.
 pub(super) const CARDS: &str = "s.card";
