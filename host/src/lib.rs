@@ -2,5 +2,6 @@
 //! its tests and benchmarks) use.
 
 pub mod runtime;
+pub mod server;
 pub mod store;
 pub mod velocity;

@@ -189,6 +189,20 @@ fn derived(input: &DeriveInput<'_>, catalogue: &Catalogue, name: &str) -> Option
     }
 }
 
+/// The payment's amount in US cents, converted with the engine's currency table (what
+/// `:amount_in_usd:` reads); `None` for a currency the table lacks.
+pub fn usd_cents(payment: &Payment) -> Option<i64> {
+    let (catalogue, currencies) = engine_tables();
+    let input = DeriveInput::new(payment, currencies);
+    match catalogue.get("amount_in_usd")?.source {
+        AttrSource::Payment(attr) => match derive_payment_attribute(attr, &input)? {
+            ward_core::Value::Num(usd) => Some((usd * 100.0).round() as i64),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// The entities a payment touches, for `merchant` (the account id the server scores for).
 pub fn entities_of(payment: &Payment, merchant: &str) -> PaymentEntities {
     let (catalogue, currencies) = engine_tables();

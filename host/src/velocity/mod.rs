@@ -21,7 +21,7 @@ mod features;
 mod ops;
 mod windows;
 
-pub use entities::{BadEntityKey, EntityKind, EntityRef, PaymentEntities, entities_of, short_hash};
+pub use entities::{BadEntityKey, EntityKind, EntityRef, PaymentEntities, entities_of, short_hash, usd_cents};
 pub use events::{
     BOUNDED_CAP, CUSTOMER_CAP, LabelEvent, LabelKind, Outcome, PaymentEvent, label_updates, payment_updates,
 };
