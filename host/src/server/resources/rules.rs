@@ -82,15 +82,18 @@ pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, A
     let predicate = params::required_string(&ctx.params, "predicate")?;
     let id = match params::string(&ctx.params, "id")? {
         Some(id) => {
-            if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                return Err(ApiError::invalid("id", "A rule id is 1-64 letters, digits or underscores."));
+            if id.is_empty()
+                || id.len() > 64
+                || !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            {
+                return Err(ApiError::invalid("id", "A rule id is 1-64 lower-case letters, digits or underscores."));
             }
             if app.store.get(&ctx.account, Kind::Rule, &id).await?.is_some() {
                 return Err(ApiError::invalid("id", format!("Rule {id} already exists.")));
             }
             id
         }
-        None => format!("wr_{}", ids::random_base62(16)),
+        None => format!("wr_{}", ids::random_base62(20).to_lowercase()),
     };
     let enabled = params::boolean(&ctx.params, "enabled")?.unwrap_or(true);
     if enabled {
