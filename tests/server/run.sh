@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Starts `ward serve` on a free loopback port with a fresh data folder and drives it with
-# Stripe's official Node SDK (tests/server/stripe-flow.mjs).
+# Stripe's official Node and Python SDKs (tests/server/stripe-flow.mjs, stripe_flow.py).
 set -euo pipefail
 cd "$(dirname "$0")"
 root="$(cd ../.. && pwd)"
 command -v node >/dev/null || { echo "node is required for the SDK test" >&2; exit 1; }
 [ -d node_modules/stripe ] || npm install --no-audit --no-fund --silent
+# Stripe's Python SDK in a private virtual environment.
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -c 'import stripe' 2>/dev/null || .venv/bin/pip install --quiet "stripe==16.1.0"
 ward="${WARD_BIN:-$root/target/debug/ward}"
 [ -x "$ward" ] || (cd "$root" && cargo build -p ward-host --bin ward --locked --quiet)
 port="$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
@@ -20,6 +23,7 @@ for _ in $(seq 1 200); do
   sleep 0.1
 done
 node stripe-flow.mjs "$port" "$key"
+.venv/bin/python stripe_flow.py "$port" "$key"
 kill -TERM $pid
 wait $pid
 echo "ward serve exited cleanly after SIGTERM"
