@@ -280,8 +280,11 @@ impl Store for RedisStore {
 
     async fn get(&self, account: &str, kind: Kind, id: &str) -> Result<Option<Doc>, StoreError> {
         let key = Self::doc_key(&self.account_base(account), kind, id);
-        let (created, tag, body): (Option<String>, Option<String>, Option<String>) =
-            ::redis::cmd("HMGET").arg(&key).arg(&["created", "tag", "body"]).query_async(&mut self.conn.clone()).await?;
+        let (created, tag, body): (Option<String>, Option<String>, Option<String>) = ::redis::cmd("HMGET")
+            .arg(&key)
+            .arg(&["created", "tag", "body"])
+            .query_async(&mut self.conn.clone())
+            .await?;
         match (created, body) {
             (Some(created), Some(body)) => {
                 Ok(Some(Doc { kind, id: id.to_owned(), created: parse_i64(&key, &created)?, tag, body }))
