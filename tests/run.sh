@@ -29,6 +29,9 @@ cargo test --workspace --locked --features ward-core/schema
 step "README examples"
 bash tests/examples.sh
 
+step "ward serve driven by Stripe's official Node SDK"
+bash tests/server/run.sh
+
 step "JavaScript package: Node, Deno, Bun, jco, headless Chromium, workerd"
 bash tests/js/run.sh
 

@@ -1,5 +1,7 @@
-//! Ward's host library: the runtimes, the store and the server the `ward` binary (and its tests
-//! and benchmarks) use.
+//! Ward's host library: the runtimes, the store, velocity and the server the `ward` binary (and
+//! its tests and benchmarks) use.
 
 pub mod runtime;
+pub mod server;
 pub mod store;
+pub mod velocity;

@@ -40,6 +40,9 @@ pub enum CliError {
     /// The reader of our output went away (`ward inspect | head`): not an error to report.
     #[error("output closed")]
     OutputClosed,
+    /// The server could not start or stopped with an error.
+    #[error("ward serve: {0}")]
+    Serve(String),
     /// Writing output failed.
     #[error("cannot write output: {0}")]
     Output(std::io::Error),

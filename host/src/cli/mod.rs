@@ -5,6 +5,7 @@ mod check;
 mod error;
 mod inspect;
 mod score;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,6 +32,8 @@ enum Command {
     Bundle(bundle::BundleArgs),
     /// Show what a bundle holds: hash, model, rules, lists and manifest.
     Inspect(inspect::InspectArgs),
+    /// Run the risk server: Stripe's Radar API over the embedded store (or Redis).
+    Serve(serve::ServeArgs),
 }
 
 /// Parses the arguments, runs the subcommand, and turns errors into one line on stderr.
@@ -41,6 +44,7 @@ pub fn run() -> ExitCode {
         Command::Check(a) => check::run(a),
         Command::Bundle(a) => bundle::run(a),
         Command::Inspect(a) => inspect::run(a),
+        Command::Serve(a) => serve::run(a),
     };
     match result {
         Ok(code) => code,

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::Mutex;
 
-/// The fields of one entity.
-pub type FieldMap = HashMap<String, i64>;
+/// The fields of one entity (the velocity module's map).
+pub type FieldMap = crate::velocity::FieldMap;
 
 /// One change to an entity's fields.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -20,6 +20,19 @@ pub enum FieldOp {
     Max(String, i64),
     /// Removes a field.
     Del(String),
+    /// Adds a member to a capped distinct set: `(set, member, cap)`. See
+    /// [`crate::velocity::Op::AddMember`].
+    AddMember(String, String, i64),
+}
+
+impl From<crate::velocity::Op> for FieldOp {
+    fn from(op: crate::velocity::Op) -> Self {
+        match op {
+            crate::velocity::Op::Incr { field, by } => FieldOp::Incr(field, by),
+            crate::velocity::Op::Min { field, value } => FieldOp::Min(field, value),
+            crate::velocity::Op::AddMember { set, member, cap } => FieldOp::AddMember(set, member, cap),
+        }
+    }
 }
 
 /// Applies operations in order: the reference semantics every store follows.
@@ -41,6 +54,14 @@ pub fn apply_ops(map: &mut FieldMap, ops: &[FieldOp]) {
             }
             FieldOp::Del(f) => {
                 map.remove(f);
+            }
+            FieldOp::AddMember(set, member, cap) => {
+                let field = format!("{set}:{member}");
+                let count = map.get(set).copied().unwrap_or(0);
+                if !map.contains_key(&field) && count < *cap {
+                    map.insert(field, 1);
+                    map.insert(set.clone(), count + 1);
+                }
             }
         }
     }

@@ -6,7 +6,7 @@ use std::path::Path;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::super::StoreError;
-use super::super::entities::{EntityIndex, FieldMap, FieldOp, apply_ops};
+use super::super::entities::{EntityIndex, FieldMap, FieldOp};
 use super::super::types::{Doc, IdempotencyRecord, Kind, ListQuery, Page, WriteBatch};
 
 const SCHEMA: &str = "
@@ -256,6 +256,7 @@ fn decode_ops(bytes: &[u8]) -> Result<Vec<(String, Vec<FieldOp>)>, StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::apply_ops;
 
     #[test]
     fn ops_round_trip_through_the_log_encoding() {

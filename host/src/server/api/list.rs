@@ -1,0 +1,31 @@
+//! Stripe's list objects and their pagination parameters.
+
+use serde_json::{Value, json};
+
+use super::error::ApiError;
+use super::params::{Params, integer, string};
+use crate::store::{ListQuery, Page};
+
+/// Reads `limit` (1–100, default 10), `starting_after` and `ending_before`.
+pub fn query(p: &Params) -> Result<ListQuery, ApiError> {
+    let limit = integer(p, "limit")?.unwrap_or(10);
+    if !(1..=100).contains(&limit) {
+        return Err(ApiError::invalid("limit", "limit must be between 1 and 100."));
+    }
+    let starting_after = string(p, "starting_after")?.filter(|s| !s.is_empty());
+    let ending_before = string(p, "ending_before")?.filter(|s| !s.is_empty());
+    if starting_after.is_some() && ending_before.is_some() {
+        return Err(ApiError::invalid("ending_before", "Give starting_after or ending_before, not both."));
+    }
+    Ok(ListQuery { limit: limit as usize, starting_after, ending_before, tag: None })
+}
+
+/// The parameters every list endpoint takes.
+pub const PAGINATION: &[&str] = &["limit", "starting_after", "ending_before", "expand", "created"];
+
+/// A `{"object": "list", …}` body from a page, each object passed through `map`.
+pub fn object(url: &str, page: Page, mut map: impl FnMut(Value) -> Value) -> Value {
+    let data: Vec<Value> =
+        page.data.into_iter().filter_map(|d| serde_json::from_str(&d.body).ok()).map(&mut map).collect();
+    json!({ "object": "list", "data": data, "has_more": page.has_more, "url": url })
+}

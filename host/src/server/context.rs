@@ -1,0 +1,117 @@
+//! Velocity context for a payment: which entities it touches, their fields in one store read,
+//! the attributes computed from them (before the payment's own update, so it never counts
+//! itself), and the updates the payment and later labels make.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde_json::Value as Json;
+use ward_core::outcome::OutcomeType;
+use ward_core::{Assessment, Payment, Value};
+
+use super::api::ApiError;
+use crate::store::{FieldMap, FieldOp, Store};
+use crate::velocity::{
+    self, EntityRef, LabelEvent, LabelKind, Outcome, PaymentEntities, PaymentEvent, entities_of, usd_cents,
+};
+
+/// What [`gather`] found.
+pub struct Gathered {
+    /// Context attributes for the engine.
+    pub context: BTreeMap<String, Value>,
+    /// The payment's entities.
+    pub entities: PaymentEntities,
+    /// Fields of the entities that no window reads any more: deleted with the payment's writes.
+    pub expired: Vec<(String, Vec<FieldOp>)>,
+}
+
+impl Gathered {
+    /// The entities' store keys.
+    pub fn keys(&self) -> Vec<String> {
+        self.entities.all().map(EntityRef::key).collect()
+    }
+}
+
+/// Reads the payment's entities in one store call and computes the wanted attributes.
+pub async fn gather(
+    store: &dyn Store,
+    account: &str,
+    payment: &Payment,
+    now: i64,
+    wanted: &BTreeSet<String>,
+) -> Result<Gathered, ApiError> {
+    let entities = entities_of(payment, account);
+    let refs: Vec<&EntityRef> = entities.all().collect();
+    let keys: Vec<String> = refs.iter().map(|e| e.key()).collect();
+    let maps = store.read_entities(account, &keys).await?;
+    let by_key: HashMap<&str, &FieldMap> = keys.iter().map(String::as_str).zip(maps.iter()).collect();
+    let context = if wanted.is_empty() {
+        BTreeMap::new()
+    } else {
+        velocity::features(now, &entities, |e| by_key.get(e.key().as_str()).copied(), Some(wanted))
+    };
+    let expired = keys
+        .iter()
+        .zip(&maps)
+        .filter_map(|(k, m)| {
+            let gone = velocity::expired_fields(now, m);
+            (!gone.is_empty()).then(|| (k.clone(), gone.into_iter().map(FieldOp::Del).collect()))
+        })
+        .collect();
+    Ok(Gathered { context, entities, expired })
+}
+
+/// The velocity updates a scored payment makes (expired fields pruned first).
+pub fn payment_ops(
+    gathered: &Gathered,
+    payment: &Payment,
+    assessment: &Assessment,
+    now: i64,
+) -> Vec<(String, Vec<FieldOp>)> {
+    let outcome = match assessment.outcome.kind {
+        OutcomeType::Authorized | OutcomeType::ManualReview => Outcome::Authorized,
+        OutcomeType::Blocked => Outcome::Blocked,
+        OutcomeType::IssuerDeclined => Outcome::Declined,
+    };
+    let event =
+        PaymentEvent { time: now, outcome, usd_cents: usd_cents(payment).unwrap_or(0), entities: &gathered.entities };
+    let mut out = gathered.expired.clone();
+    out.extend(
+        velocity::payment_updates(&event)
+            .into_iter()
+            .map(|(e, ops)| (e.key(), ops.into_iter().map(FieldOp::from).collect())),
+    );
+    out
+}
+
+/// A label that arrives after a payment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Label {
+    /// Refunded as fraudulent or reported fraudulent.
+    Fraud,
+    /// A dispute with reason `fraudulent`.
+    Dispute,
+    /// An early fraud warning.
+    EarlyFraudWarning,
+    /// A refund that is not for fraud.
+    Refund,
+}
+
+/// The velocity updates a label makes, at label time, for the entities of the stored charge.
+pub fn label_ops(charge: &Json, label: Label, now: i64, account: &str) -> Vec<(String, Vec<FieldOp>)> {
+    let Ok(payment) = serde_json::from_value::<Payment>(charge["ward"]["payment"].clone()) else {
+        return Vec::new();
+    };
+    let entities = entities_of(&payment, account);
+    let kind = match label {
+        Label::Fraud => LabelKind::Refund { fraudulent: true },
+        Label::Dispute => LabelKind::FraudDispute,
+        Label::EarlyFraudWarning => LabelKind::EarlyFraudWarning,
+        Label::Refund => LabelKind::Refund { fraudulent: false },
+    };
+    let id = charge["id"].as_str().unwrap_or_default();
+    let event = LabelEvent { kind, time: now, payment_created: payment.created, payment_id: id, entities: &entities };
+    velocity::label_updates(&event)
+        .into_iter()
+        .map(|(e, ops)| (e.key(), ops.into_iter().map(FieldOp::from).collect()))
+        .collect()
+}

@@ -1,0 +1,157 @@
+//! One scorer per account: the base bundle's model and built-in rules, plus the account's own
+//! rules and value lists. Publishing rebuilds the account's bundle and swaps it in atomically.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use serde_json::Value;
+use ward_core::bundle::BundleSpec;
+use ward_core::lists::defaults::with_defaults;
+use ward_core::lists::{ItemType, ListItem, ValueList};
+
+use super::api::ApiError;
+use crate::runtime::{ComponentScorer, NativeScorer, Scorer, WasmRuntime};
+use crate::store::{Kind, ListQuery, Store};
+
+/// How payments are scored.
+#[derive(Clone)]
+pub enum Backend {
+    /// The Ward component under wasmtime (the server's default and production path).
+    Component {
+        /// The shared engine.
+        runtime: Arc<WasmRuntime>,
+        /// The component's bytes.
+        wasm: Arc<Vec<u8>>,
+    },
+    /// Ward's core linked natively (for comparison).
+    Native,
+}
+
+/// An account's scorer and what it was built from.
+pub struct AccountEngine {
+    /// The scorer; swapped in place on publish.
+    pub scorer: Arc<dyn Scorer>,
+    /// Serialises publications, so a later one never loses to an earlier one.
+    pub publishing: tokio::sync::Mutex<()>,
+    /// The context attributes the current bundle reads.
+    pub wanted: RwLock<Arc<std::collections::BTreeSet<String>>>,
+}
+
+/// Every account's engine.
+pub struct Engines {
+    backend: Backend,
+    base: BundleSpec,
+    by_account: RwLock<HashMap<String, Arc<AccountEngine>>>,
+}
+
+impl Engines {
+    /// Engines built on `base` (a bundle's bytes).
+    pub fn new(backend: Backend, base: &[u8]) -> Result<Engines, String> {
+        let (base, _) = ward_core::bundle::decode(base).map_err(|e| format!("the base bundle is unusable: {e}"))?;
+        Ok(Engines { backend, base, by_account: RwLock::new(HashMap::new()) })
+    }
+
+    /// The account's engine, built (and published from the store) on first use.
+    pub async fn get(&self, store: &dyn Store, account: &str) -> Result<Arc<AccountEngine>, ApiError> {
+        if let Some(e) = self.by_account.read().unwrap_or_else(|p| p.into_inner()).get(account) {
+            return Ok(e.clone());
+        }
+        let bundle = self.build(store, account).await?;
+        let scorer: Arc<dyn Scorer> = match &self.backend {
+            Backend::Component { runtime, wasm } => Arc::new(
+                ComponentScorer::new(runtime.clone(), wasm, &bundle).map_err(|e| engine_error(&e.to_string()))?,
+            ),
+            Backend::Native => Arc::new(NativeScorer::new(&bundle).map_err(|e| engine_error(&e.to_string()))?),
+        };
+        let wanted = wanted(scorer.as_ref())?;
+        let engine =
+            Arc::new(AccountEngine { scorer, publishing: tokio::sync::Mutex::new(()), wanted: RwLock::new(wanted) });
+        let mut map = self.by_account.write().unwrap_or_else(|p| p.into_inner());
+        Ok(map.entry(account.to_owned()).or_insert(engine).clone())
+    }
+
+    /// Rebuilds the account's bundle from its current rules and lists and swaps it in. Returns
+    /// the new bundle id.
+    pub async fn publish(&self, store: &dyn Store, account: &str) -> Result<String, ApiError> {
+        let engine = self.get(store, account).await?;
+        let _turn = engine.publishing.lock().await;
+        let bundle = self.build(store, account).await?;
+        let id = engine.scorer.swap_bundle(&bundle).map_err(|e| engine_error(&e.to_string()))?;
+        *engine.wanted.write().unwrap_or_else(|p| p.into_inner()) = wanted(engine.scorer.as_ref())?;
+        Ok(id)
+    }
+
+    /// The base bundle's rules followed by `account_rules`, checked by the account's scorer.
+    pub fn rules_text(&self, account_rules: &str) -> String {
+        if self.base.rules.trim().is_empty() {
+            account_rules.to_owned()
+        } else {
+            format!("{}\n{account_rules}", self.base.rules.trim_end())
+        }
+    }
+
+    async fn build(&self, store: &dyn Store, account: &str) -> Result<Vec<u8>, ApiError> {
+        let mut spec = self.base.clone();
+        spec.rules = self.rules_text(&account_rules(store, account).await?);
+        spec.lists = with_defaults(account_lists(store, account).await?);
+        let (bytes, _) = ward_core::bundle::encode(&spec).map_err(|e| engine_error(&e.to_string()))?;
+        Ok(bytes)
+    }
+}
+
+fn wanted(scorer: &dyn Scorer) -> Result<Arc<std::collections::BTreeSet<String>>, ApiError> {
+    let m = scorer.manifest().map_err(|e| engine_error(&e.to_string()))?;
+    Ok(Arc::new(m.context.into_iter().collect()))
+}
+
+fn engine_error(message: &str) -> ApiError {
+    ApiError::internal("engine_unavailable", format!("The scoring engine could not be built: {message}"))
+}
+
+/// Every object of a kind (all pages), optionally with a tag.
+pub async fn all_docs(store: &dyn Store, account: &str, kind: Kind, tag: Option<&str>) -> Result<Vec<Value>, ApiError> {
+    let mut out = Vec::new();
+    let mut query = ListQuery { limit: 100, tag: tag.map(str::to_owned), ..ListQuery::default() };
+    loop {
+        let page = store.list(account, kind, &query).await?;
+        let last = page.data.last().map(|d| d.id.clone());
+        out.extend(page.data.iter().filter_map(|d| serde_json::from_str::<Value>(&d.body).ok()));
+        match (page.has_more, last) {
+            (true, Some(id)) => query.starting_after = Some(id),
+            _ => break,
+        }
+    }
+    out.reverse();
+    Ok(out)
+}
+
+/// The account's enabled rules as a rules file (`id: predicate` per line), oldest first.
+pub async fn account_rules(store: &dyn Store, account: &str) -> Result<String, ApiError> {
+    let rules = all_docs(store, account, Kind::Rule, None).await?;
+    let lines: Vec<String> = rules
+        .iter()
+        .filter(|r| r["enabled"].as_bool().unwrap_or(true))
+        .filter_map(|r| Some(format!("{}: {}", r["id"].as_str()?, r["predicate"].as_str()?)))
+        .collect();
+    Ok(lines.join("\n"))
+}
+
+/// The account's value lists with their items.
+pub async fn account_lists(store: &dyn Store, account: &str) -> Result<Vec<ValueList>, ApiError> {
+    let mut out = Vec::new();
+    for list in all_docs(store, account, Kind::ValueList, None).await? {
+        let (Some(id), Some(alias), Some(ty)) =
+            (list["id"].as_str(), list["alias"].as_str(), list["item_type"].as_str().and_then(ItemType::parse))
+        else {
+            continue;
+        };
+        let items = all_docs(store, account, Kind::ValueListItem, Some(id)).await?;
+        let items = items.iter().filter_map(|i| {
+            let value = i["value"].as_str()?.to_owned();
+            Some(ListItem { value, expires_at: i["expires_at"].as_i64() })
+        });
+        let name = list["name"].as_str().unwrap_or(alias);
+        out.push(ValueList::new(id, alias, name, ty).with_items(items));
+    }
+    Ok(out)
+}

@@ -1,0 +1,146 @@
+//! Prometheus metrics: request latency histograms by route, responses by status, decisions by
+//! outcome and risk level. Served at `/metrics`; `/healthz` answers when the store does.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use super::App;
+
+/// Histogram bucket bounds, seconds: fine below 2 ms, where the server should live.
+const BOUNDS: [f64; 14] =
+    [0.0001, 0.00025, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003, 0.005, 0.01, 0.025, 0.1, 0.5, 2.5];
+
+/// One latency histogram.
+#[derive(Default)]
+struct Histogram {
+    buckets: [AtomicU64; BOUNDS.len()],
+    count: AtomicU64,
+    sum_micros: AtomicU64,
+}
+
+impl Histogram {
+    fn observe(&self, seconds: f64) {
+        if let Some(i) = BOUNDS.iter().position(|b| seconds <= *b) {
+            self.buckets[i].fetch_add(1, Ordering::Relaxed);
+        }
+        self.count.fetch_add(1, Ordering::Relaxed);
+        self.sum_micros.fetch_add((seconds * 1e6) as u64, Ordering::Relaxed);
+    }
+}
+
+/// The server's metrics.
+#[derive(Default)]
+pub struct Metrics {
+    latency: Mutex<BTreeMap<(String, String), Arc<Histogram>>>,
+    responses: Mutex<BTreeMap<(String, u16), u64>>,
+    decisions: Mutex<BTreeMap<(String, String), u64>>,
+    score_latency: Histogram,
+}
+
+impl Metrics {
+    /// Counts a scored payment.
+    pub fn decision(&self, outcome: &str, risk_level: &str, seconds: f64) {
+        *self
+            .decisions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry((outcome.to_owned(), risk_level.to_owned()))
+            .or_default() += 1;
+        self.score_latency.observe(seconds);
+    }
+
+    fn request(&self, method: &str, route: &str, status: u16, seconds: f64) {
+        let h = self
+            .latency
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry((method.to_owned(), route.to_owned()))
+            .or_default()
+            .clone();
+        h.observe(seconds);
+        *self.responses.lock().unwrap_or_else(|p| p.into_inner()).entry((route.to_owned(), status)).or_default() += 1;
+    }
+
+    /// The Prometheus text exposition.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        out.push_str("# HELP ward_http_request_duration_seconds Time to answer a request, by route.\n");
+        out.push_str("# TYPE ward_http_request_duration_seconds histogram\n");
+        for ((method, route), h) in self.latency.lock().unwrap_or_else(|p| p.into_inner()).iter() {
+            let labels = format!("method=\"{method}\",route=\"{route}\"");
+            write_histogram(&mut out, "ward_http_request_duration_seconds", &labels, h);
+        }
+        out.push_str("# HELP ward_http_responses_total Responses by route and status.\n");
+        out.push_str("# TYPE ward_http_responses_total counter\n");
+        for ((route, status), n) in self.responses.lock().unwrap_or_else(|p| p.into_inner()).iter() {
+            let _ = writeln!(out, "ward_http_responses_total{{route=\"{route}\",status=\"{status}\"}} {n}");
+        }
+        out.push_str("# HELP ward_decisions_total Scored payments by outcome and risk level.\n");
+        out.push_str("# TYPE ward_decisions_total counter\n");
+        for ((outcome, level), n) in self.decisions.lock().unwrap_or_else(|p| p.into_inner()).iter() {
+            let _ = writeln!(out, "ward_decisions_total{{outcome=\"{outcome}\",risk_level=\"{level}\"}} {n}");
+        }
+        out.push_str("# HELP ward_score_duration_seconds Time in the scoring engine per payment.\n");
+        out.push_str("# TYPE ward_score_duration_seconds histogram\n");
+        write_histogram(&mut out, "ward_score_duration_seconds", "", &self.score_latency);
+        out
+    }
+}
+
+fn write_histogram(out: &mut String, name: &str, labels: &str, h: &Histogram) {
+    let sep = if labels.is_empty() { "" } else { "," };
+    let mut cumulative = 0;
+    for (b, n) in BOUNDS.iter().zip(&h.buckets) {
+        cumulative += n.load(Ordering::Relaxed);
+        let _ = writeln!(out, "{name}_bucket{{{labels}{sep}le=\"{b}\"}} {cumulative}");
+    }
+    let count = h.count.load(Ordering::Relaxed);
+    let _ = writeln!(out, "{name}_bucket{{{labels}{sep}le=\"+Inf\"}} {count}");
+    let _ = writeln!(out, "{name}_sum{{{labels}}} {}", h.sum_micros.load(Ordering::Relaxed) as f64 / 1e6);
+    let _ = writeln!(out, "{name}_count{{{labels}}} {count}");
+}
+
+/// Middleware: times every request and counts its status; logs it at debug level.
+pub async fn track(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let method = req.method().as_str().to_owned();
+    let route = req.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_owned(), |m| m.as_str().to_owned());
+    let response = next.run(req).await;
+    let seconds = start.elapsed().as_secs_f64();
+    let status = response.status().as_u16();
+    app.metrics.request(&method, &route, status, seconds);
+    tracing::debug!(method, route, status, micros = (seconds * 1e6) as u64, "request");
+    response
+}
+
+async fn metrics(State(app): State<Arc<App>>) -> Response {
+    ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], app.metrics.render()).into_response()
+}
+
+async fn healthz(State(app): State<Arc<App>>) -> Response {
+    match app.store.account_for_key("sk_healthz_probe").await {
+        Ok(_) => {
+            (StatusCode::OK, axum::Json(serde_json::json!({"status": "ok", "store": app.store.name()}))).into_response()
+        }
+        Err(e) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(serde_json::json!({"status": "unavailable", "error": e.to_string()})),
+        )
+            .into_response(),
+    }
+}
+
+/// `/metrics` and `/healthz` (no API key: they are for the operator's scrapers and probes).
+pub fn routes() -> Router<Arc<App>> {
+    Router::new().route("/metrics", get(metrics)).route("/healthz", get(healthz))
+}

@@ -1,0 +1,111 @@
+//! `ward serve`: the stateful risk server. It owns the state (through a [`Store`]), computes
+//! velocity, scores through the Ward component, and speaks Stripe's API shapes.
+
+pub mod api;
+mod config;
+mod context;
+mod engines;
+mod events;
+mod metrics;
+mod openapi;
+mod resources;
+mod scoring;
+mod startup;
+
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+
+pub use config::{ConfigError, FileConfig, ServeConfig, StoreConfig};
+pub use engines::{Backend, Engines};
+pub use startup::{DEFAULT_ACCOUNT, StartError, Started, start};
+
+use crate::store::Store;
+
+/// Everything a request handler needs.
+pub struct App {
+    /// The state.
+    pub store: Arc<dyn Store>,
+    /// Per-account scorers.
+    pub engines: Engines,
+    /// The configuration the server started with.
+    pub config: ServeConfig,
+    /// Request and decision metrics.
+    pub metrics: metrics::Metrics,
+    /// Webhook delivery.
+    pub webhooks: events::Webhooks,
+    inflight: Mutex<HashSet<(String, String)>>,
+}
+
+impl App {
+    /// Builds the application state.
+    pub fn new(store: Arc<dyn Store>, engines: Engines, config: ServeConfig) -> Arc<App> {
+        let webhooks = events::Webhooks::new(config.webhook_url.clone(), config.webhook_secret.clone());
+        Arc::new(App {
+            store,
+            engines,
+            config,
+            metrics: metrics::Metrics::default(),
+            webhooks,
+            inflight: Mutex::new(HashSet::new()),
+        })
+    }
+
+    /// Marks an idempotency key as in flight; false if it already is.
+    pub fn claim_idempotency_key(&self, account: &str, key: &str) -> bool {
+        self.inflight.lock().unwrap_or_else(|p| p.into_inner()).insert((account.to_owned(), key.to_owned()))
+    }
+
+    /// Releases a key claimed by [`App::claim_idempotency_key`].
+    pub fn release_idempotency_key(&self, account: &str, key: &str) {
+        self.inflight.lock().unwrap_or_else(|p| p.into_inner()).remove(&(account.to_owned(), key.to_owned()));
+    }
+}
+
+/// The HTTP routes.
+pub fn router(app: Arc<App>) -> Router {
+    resources::routes()
+        .merge(openapi::routes())
+        .merge(metrics::routes())
+        .layer(axum::middleware::from_fn_with_state(app.clone(), metrics::track))
+        .layer(DefaultBodyLimit::max(api::MAX_BODY))
+        .fallback(resources::not_found)
+        .with_state(app)
+}
+
+/// Serves until SIGTERM or Ctrl-C: then stops accepting, finishes in-flight requests, closes
+/// the store (flushing it) and returns.
+pub async fn serve(app: Arc<App>, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let store = app.store.clone();
+    let service = router(app).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await?;
+    if let Err(e) = store.close().await {
+        tracing::error!(error = %e, "closing the store failed");
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

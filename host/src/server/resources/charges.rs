@@ -1,0 +1,271 @@
+//! `/v1/charges`: a charge here is a scored payment record (Ward moves no money). A blocked or
+//! declined charge is stored with `status: failed` and answered with 402 and the card error.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde_json::{Value, json};
+use ward_core::Payment;
+use ward_core::outcome::OutcomeType;
+
+use super::payment_input::{self, SIGNAL_FIELDS};
+use super::{feedback, reviews};
+use crate::server::api::{ApiError, Ctx, ids, json_response, list, params};
+use crate::server::scoring::{self, Scored};
+use crate::server::{App, events};
+use crate::store::{Doc, Kind, WriteBatch};
+
+const CREATE_PARAMS: &[&str] = &[
+    "amount",
+    "currency",
+    "customer",
+    "description",
+    "receipt_email",
+    "metadata",
+    "shipping",
+    "statement_descriptor",
+    "source",
+    "payment_method",
+    "capture",
+    "expand",
+    "radar_options",
+];
+
+/// `POST /v1/charges`.
+pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, ApiError> {
+    if let Some(r) = &ctx.replay {
+        return Ok(super::replay(r));
+    }
+    let allowed: Vec<&str> = CREATE_PARAMS.iter().chain(SIGNAL_FIELDS).copied().collect();
+    params::deny_unknown(&ctx.params, &allowed)?;
+    let expand = params::expand(&ctx.params)?;
+    let now = ids::now();
+    let id = ids::new_id("ch");
+    let payment = payment_input::charge_payment(&ctx.params, &id, now)?;
+    let scored = scoring::score(&app, &ctx.account, payment, now).await?;
+    let mut batch = WriteBatch { entities: scored.entity_ops.clone(), ..WriteBatch::default() };
+    let review = open_review(&scored, &id, now);
+    let charge = charge_json(&scored, review.as_ref().map(|r| r["id"].as_str().unwrap_or_default()));
+    let succeeded = charge["status"] == "succeeded";
+    batch.docs.push(charge_doc(&charge, now));
+    batch.docs.push(events::event(if succeeded { "charge.succeeded" } else { "charge.failed" }, &charge, now));
+    if let Some(r) = &review {
+        batch.docs.push(reviews::doc(r));
+        batch.docs.push(events::event("review.opened", r, now));
+    }
+    if let Some(before) = &scored.held_out_from {
+        batch.docs.push(Doc {
+            kind: Kind::Holdout,
+            id: id.clone(),
+            created: now,
+            tag: Some("open".into()),
+            body: json!({"id": id, "charge": id, "would_have_been": before, "created": now}).to_string(),
+        });
+    }
+    batch.entities.push(super::holdout::stats_ops(&scored));
+    let mut shown = charge.clone();
+    expand_charge(&mut shown, &expand, review.as_ref());
+    let (status, body) = match (&scored.assessment.error, succeeded) {
+        (Some(e), false) => (StatusCode::PAYMENT_REQUIRED, ApiError::card(e.clone(), &id).body().to_string()),
+        _ => (StatusCode::OK, shown.to_string()),
+    };
+    let events: Vec<Doc> = batch.docs.iter().filter(|d| d.kind == Kind::Event).cloned().collect();
+    let response = ctx.commit_and_answer(batch, status, body).await?;
+    app.webhooks.send(&events);
+    Ok(response)
+}
+
+/// The review a manual-review outcome opens. Declined and blocked payments never enter the
+/// queue, as in Stripe.
+fn open_review(scored: &Scored, charge: &str, now: i64) -> Option<Value> {
+    (scored.assessment.outcome.kind == OutcomeType::ManualReview)
+        .then(|| reviews::new_review(&scored.payment, charge, now))
+}
+
+/// The stored form of a charge.
+pub fn charge_doc(charge: &Value, created: i64) -> Doc {
+    Doc {
+        kind: Kind::Charge,
+        id: charge["id"].as_str().unwrap_or_default().to_owned(),
+        created,
+        tag: charge["outcome"]["risk_level"].as_str().map(str::to_owned),
+        body: charge.to_string(),
+    }
+}
+
+/// The card part of `payment_method_details`, without the number.
+fn card_details(payment: &Payment) -> Value {
+    let Some(card) = payment.payment_method_details.as_ref().and_then(|d| d.card.as_ref()) else {
+        return Value::Null;
+    };
+    let derived = card.number.as_deref().and_then(ward_core::payment::derive_from_number);
+    let mut v = serde_json::to_value(card).unwrap_or(Value::Null);
+    if let Some(obj) = v.as_object_mut() {
+        obj.remove("number");
+        if let Some(d) = derived {
+            obj.entry("brand").or_insert(json!(d.brand));
+            obj.entry("last4").or_insert(json!(d.last4));
+            obj.entry("fingerprint").or_insert(json!(d.fingerprint));
+            obj.entry("bin").or_insert(json!(d.bin));
+        }
+    }
+    v
+}
+
+/// The charge object.
+pub fn charge_json(scored: &Scored, review: Option<&str>) -> Value {
+    let (p, a) = (&scored.payment, &scored.assessment);
+    let succeeded = matches!(a.outcome.kind, OutcomeType::Authorized | OutcomeType::ManualReview);
+    let failure_code = a.error.as_ref().and_then(|e| e.code.clone());
+    let mut stored_payment = serde_json::to_value(p).unwrap_or(Value::Null);
+    let card = card_details(p);
+    if let Some(pmd) = stored_payment.get_mut("payment_method_details").and_then(Value::as_object_mut) {
+        pmd.insert("card".into(), card.clone());
+    }
+    let id = p.id.clone().unwrap_or_default();
+    json!({
+        "id": id,
+        "object": "charge",
+        "amount": p.amount,
+        "amount_captured": if succeeded { p.amount } else { 0 },
+        "amount_refunded": 0,
+        "billing_details": p.billing_details,
+        "captured": succeeded,
+        "created": p.created,
+        "currency": p.currency,
+        "customer": p.customer,
+        "description": p.description,
+        "disputed": false,
+        "failure_code": failure_code,
+        "failure_message": a.error.as_ref().map(|e| e.message.clone()),
+        "fraud_details": {},
+        "livemode": false,
+        "metadata": p.metadata,
+        "outcome": outcome_json(a),
+        "paid": succeeded,
+        "payment_method_details": if card.is_null() { Value::Null } else { json!({"type": "card", "card": card}) },
+        "receipt_email": p.receipt_email,
+        "refunded": false,
+        "refunds": {"object": "list", "data": [], "has_more": false, "total_count": 0, "url": format!("/v1/charges/{id}/refunds")},
+        "review": review,
+        "shipping": p.shipping,
+        "statement_descriptor": p.statement_descriptor,
+        "status": if succeeded { "succeeded" } else { "failed" },
+        "ward": {
+            "bundle": a.bundle,
+            "fraud_probability": a.fraud_probability,
+            "risk_factors": a.risk_factors,
+            "three_d_secure": a.three_d_secure,
+            "holdout": scored.held_out_from.is_some(),
+            "entities": scored.entity_keys,
+            "payment": stored_payment,
+        },
+    })
+}
+
+/// Stripe's `outcome`, with `rule` as the rule's id (expandable in Stripe) and Ward's
+/// `risk_score` semantics.
+fn outcome_json(a: &ward_core::Assessment) -> Value {
+    let mut o = serde_json::to_value(&a.outcome).unwrap_or(Value::Null);
+    if let Some(obj) = o.as_object_mut() {
+        let rule = a.outcome.rule.as_ref().map(|r| json!({"id": r.id, "action": r.action, "predicate": r.predicate}));
+        obj.insert("rule".into(), rule.unwrap_or(Value::Null));
+    }
+    o
+}
+
+/// Replaces expandable ids with their objects (`review`).
+fn expand_charge(charge: &mut Value, expand: &[String], review: Option<&Value>) {
+    if expand.iter().any(|e| e == "review")
+        && let Some(r) = review
+    {
+        charge["review"] = r.clone();
+    }
+}
+
+/// `GET /v1/charges/{id}`.
+pub async fn retrieve(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ctx) -> Result<Response, ApiError> {
+    params::deny_unknown(&ctx.params, &["expand"])?;
+    let expand = params::expand(&ctx.params)?;
+    let mut charge = load(&app, &ctx.account, &id, "id").await?;
+    if expand.iter().any(|e| e == "review")
+        && let Some(rid) = charge["review"].as_str().map(str::to_owned)
+        && let Some(doc) = app.store.get(&ctx.account, Kind::Review, &rid).await?
+    {
+        charge["review"] = serde_json::from_str(&doc.body).unwrap_or(Value::Null);
+    }
+    Ok(json_response(StatusCode::OK, charge.to_string()))
+}
+
+/// Loads a charge or answers 404 naming `param`.
+pub async fn load(app: &App, account: &str, id: &str, param: &str) -> Result<Value, ApiError> {
+    let doc =
+        app.store.get(account, Kind::Charge, id).await?.ok_or_else(|| ApiError::not_found("charge", id, param))?;
+    serde_json::from_str(&doc.body)
+        .map_err(|e| ApiError::internal("corrupt_object", format!("stored charge {id} is unreadable: {e}")))
+}
+
+/// `GET /v1/charges` (`risk_level` filters by `outcome.risk_level`).
+pub async fn list(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, ApiError> {
+    let mut allowed = list::PAGINATION.to_vec();
+    allowed.extend(["risk_level", "customer"]);
+    params::deny_unknown(&ctx.params, &allowed)?;
+    let mut q = list::query(&ctx.params)?;
+    q.tag = params::one_of(&ctx.params, "risk_level", &["normal", "elevated", "highest", "not_assessed", "unknown"])?;
+    let page = app.store.list(&ctx.account, Kind::Charge, &q).await?;
+    let body = list::object("/v1/charges", page, |c| c);
+    Ok(json_response(StatusCode::OK, body.to_string()))
+}
+
+/// `POST /v1/charges/{id}`: `fraud_details[user_report]` (`fraudulent` or `safe`), `description`,
+/// `metadata`, `receipt_email`.
+pub async fn update(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ctx) -> Result<Response, ApiError> {
+    if let Some(r) = &ctx.replay {
+        return Ok(super::replay(r));
+    }
+    params::deny_unknown(&ctx.params, &["fraud_details", "description", "metadata", "receipt_email", "expand"])?;
+    let mut charge = load(&app, &ctx.account, &id, "id").await?;
+    let now = ids::now();
+    let mut batch = WriteBatch::default();
+    if let Some(d) = params::string(&ctx.params, "description")? {
+        charge["description"] = json!(d);
+    }
+    if let Some(e) = params::string(&ctx.params, "receipt_email")? {
+        charge["receipt_email"] = json!(e);
+    }
+    if let Some(m) = params::metadata(&ctx.params, "metadata")? {
+        let merged = charge["metadata"].as_object_mut();
+        if let Some(existing) = merged {
+            for (k, v) in m {
+                if v.as_str() == Some("") {
+                    existing.remove(&k);
+                } else {
+                    existing.insert(k, v);
+                }
+            }
+        }
+    }
+    let mut publish = false;
+    if let Some(fd) = ctx.params.get("fraud_details") {
+        let fd = params::params(fd.clone());
+        params::deny_unknown(&fd, &["user_report"])
+            .map_err(|_| ApiError::invalid("fraud_details", "fraud_details takes only user_report."))?;
+        let report = params::one_of(&fd, "user_report", &["fraudulent", "safe"])
+            .map_err(|_| ApiError::invalid("fraud_details[user_report]", "user_report must be fraudulent or safe."))?;
+        if let Some(report) = report {
+            charge["fraud_details"] = json!({"user_report": report});
+            publish = feedback::user_report(&app, &ctx.account, &charge, &report, now, &mut batch).await?;
+        }
+    }
+    batch.docs.push(charge_doc(&charge, charge["created"].as_i64().unwrap_or(now)));
+    batch.docs.push(events::event("charge.updated", &charge, now));
+    let events: Vec<Doc> = batch.docs.iter().filter(|d| d.kind == Kind::Event).cloned().collect();
+    let response = ctx.commit_and_answer(batch, StatusCode::OK, charge.to_string()).await?;
+    if publish {
+        app.engines.publish(app.store.as_ref(), &ctx.account).await?;
+    }
+    app.webhooks.send(&events);
+    Ok(response)
+}

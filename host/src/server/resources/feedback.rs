@@ -1,0 +1,88 @@
+//! Feedback that teaches the system: fraud reports and refunds as fraudulent put the card and
+//! email on the default block lists; "safe" reports put them on the default allow lists for 30
+//! days; every label also updates the velocity history (fraud counts, merchant fraud rate).
+
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use ward_core::lists::ListItem;
+use ward_core::lists::defaults::{DefaultKind, feedback_items};
+
+use super::lists;
+use crate::server::App;
+use crate::server::api::ApiError;
+use crate::server::context::{self, Label};
+use crate::store::{Doc, Kind, WriteBatch};
+
+/// The first email on a charge: the receipt email, then the billing email, then the
+/// customer's (Radar's order for the default email lists).
+pub fn charge_email(charge: &Value) -> Option<String> {
+    let p = &charge["ward"]["payment"];
+    [&p["receipt_email"], &p["billing_details"]["email"], &p["customer_details"]["email"]]
+        .iter()
+        .find_map(|v| v.as_str().map(str::to_owned))
+}
+
+/// The card fingerprint of a charge.
+pub fn charge_fingerprint(charge: &Value) -> Option<String> {
+    charge["payment_method_details"]["card"]["fingerprint"].as_str().map(str::to_owned)
+}
+
+/// Applies a `fraud_details[user_report]`. Returns whether the lists changed (the bundle must
+/// be republished after the commit).
+pub async fn user_report(
+    app: &App,
+    account: &str,
+    charge: &Value,
+    report: &str,
+    now: i64,
+    batch: &mut WriteBatch,
+) -> Result<bool, ApiError> {
+    let kind = if report == "fraudulent" { DefaultKind::Block } else { DefaultKind::Allow };
+    if kind == DefaultKind::Block {
+        label(charge, Label::Fraud, now, account, batch);
+    }
+    add_default_items(app, account, charge, kind, now, batch).await
+}
+
+/// Adds the charge's card fingerprint and email to a kind of default list.
+pub async fn add_default_items(
+    app: &App,
+    account: &str,
+    charge: &Value,
+    kind: DefaultKind,
+    now: i64,
+    batch: &mut WriteBatch,
+) -> Result<bool, ApiError> {
+    let items = feedback_items(kind, charge_fingerprint(charge).as_deref(), charge_email(charge).as_deref(), now);
+    let mut changed = false;
+    for (alias, item) in items {
+        let list_id = format!("rsl_{alias}");
+        lists::ensure_defaults(app, account).await?;
+        batch.docs.push(item_doc(&list_id, &item, now, "ward:feedback"));
+        changed = true;
+    }
+    Ok(changed)
+}
+
+/// A list item whose id derives from its list and value, so adding the same value twice
+/// updates one item (a repeated report extends an allow entry's expiry).
+pub fn item_doc(list_id: &str, item: &ListItem, now: i64, created_by: &str) -> Doc {
+    let digest = Sha256::digest(format!("{list_id}\0{}", item.value).as_bytes());
+    let id = format!("rsli_{}", digest[..12].iter().map(|b| format!("{b:02x}")).collect::<String>());
+    let body = json!({
+        "id": id,
+        "object": "radar.value_list_item",
+        "created": now,
+        "created_by": created_by,
+        "livemode": false,
+        "value": item.value,
+        "value_list": list_id,
+        "expires_at": item.expires_at,
+    });
+    Doc { kind: Kind::ValueListItem, id, created: now, tag: Some(list_id.to_owned()), body: body.to_string() }
+}
+
+/// Records a label against the entities of the charge (for velocity and fraud-rate features).
+pub fn label(charge: &Value, label: Label, now: i64, account: &str, batch: &mut WriteBatch) {
+    batch.entities.extend(context::label_ops(charge, label, now, account));
+}

@@ -1,0 +1,177 @@
+//! Fraud labels from the card networks: early fraud warnings and disputes. An ingest endpoint
+//! records each one (Ward sits beside the processor, which reports them); Stripe's list and
+//! retrieve endpoints read them back.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde_json::json;
+
+use super::{charges, feedback, reviews};
+use crate::server::api::{ApiError, Ctx, ids, json_response, list, params};
+use crate::server::context::Label;
+use crate::server::{App, events};
+use crate::store::{Doc, Kind, WriteBatch};
+
+const FRAUD_TYPES: &[&str] = &[
+    "card_never_received",
+    "fraudulent_card_application",
+    "made_with_counterfeit_card",
+    "made_with_lost_card",
+    "made_with_stolen_card",
+    "misc",
+    "unauthorized_use_of_card",
+];
+
+const DISPUTE_REASONS: &[&str] = &[
+    "bank_cannot_process",
+    "check_returned",
+    "credit_not_processed",
+    "customer_initiated",
+    "debit_not_authorized",
+    "duplicate",
+    "fraudulent",
+    "general",
+    "incorrect_account_details",
+    "insufficient_funds",
+    "noncompliant",
+    "product_not_received",
+    "product_unacceptable",
+    "subscription_canceled",
+    "unrecognized",
+];
+
+/// `POST /v1/ward/early_fraud_warnings`: `charge`, `fraud_type`.
+pub async fn ingest_efw(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, ApiError> {
+    if let Some(r) = &ctx.replay {
+        return Ok(super::replay(r));
+    }
+    params::deny_unknown(&ctx.params, &["charge", "fraud_type"])?;
+    let charge_id = params::required_string(&ctx.params, "charge")?;
+    let fraud_type =
+        params::one_of(&ctx.params, "fraud_type", FRAUD_TYPES)?.ok_or_else(|| ApiError::missing("fraud_type"))?;
+    let charge = charges::load(&app, &ctx.account, &charge_id, "charge").await?;
+    let now = ids::now();
+    let efw = json!({
+        "id": ids::new_id("issfr"),
+        "object": "radar.early_fraud_warning",
+        "actionable": !charge["refunded"].as_bool().unwrap_or(false) && !charge["disputed"].as_bool().unwrap_or(false),
+        "charge": charge_id,
+        "created": now,
+        "fraud_type": fraud_type,
+        "livemode": false,
+        "payment_intent": null,
+    });
+    let mut batch = WriteBatch::default();
+    feedback::label(&charge, Label::EarlyFraudWarning, now, &ctx.account, &mut batch);
+    super::holdout::label_fraud(&app, &ctx.account, &charge_id, &mut batch).await?;
+    batch.docs.push(Doc {
+        kind: Kind::EarlyFraudWarning,
+        id: efw["id"].as_str().unwrap_or_default().to_owned(),
+        created: now,
+        tag: Some(charge_id),
+        body: efw.to_string(),
+    });
+    batch.docs.push(events::event("radar.early_fraud_warning.created", &efw, now));
+    let events: Vec<Doc> = batch.docs.iter().filter(|d| d.kind == Kind::Event).cloned().collect();
+    let response = ctx.commit_and_answer(batch, StatusCode::OK, efw.to_string()).await?;
+    app.webhooks.send(&events);
+    Ok(response)
+}
+
+/// `GET /v1/radar/early_fraud_warnings` (`charge` filters).
+pub async fn list_efw(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, ApiError> {
+    let mut allowed = list::PAGINATION.to_vec();
+    allowed.extend(["charge", "payment_intent"]);
+    params::deny_unknown(&ctx.params, &allowed)?;
+    let mut q = list::query(&ctx.params)?;
+    q.tag = params::string(&ctx.params, "charge")?;
+    let page = app.store.list(&ctx.account, Kind::EarlyFraudWarning, &q).await?;
+    Ok(json_response(StatusCode::OK, list::object("/v1/radar/early_fraud_warnings", page, |e| e).to_string()))
+}
+
+/// `GET /v1/radar/early_fraud_warnings/{id}`.
+pub async fn retrieve_efw(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ctx) -> Result<Response, ApiError> {
+    params::deny_unknown(&ctx.params, &["expand"])?;
+    let d = app
+        .store
+        .get(&ctx.account, Kind::EarlyFraudWarning, &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("early fraud warning", &id, "id"))?;
+    Ok(json_response(StatusCode::OK, d.body))
+}
+
+/// `POST /v1/ward/disputes`: `charge`, `reason`, optional `amount`.
+pub async fn ingest_dispute(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, ApiError> {
+    if let Some(r) = &ctx.replay {
+        return Ok(super::replay(r));
+    }
+    params::deny_unknown(&ctx.params, &["charge", "reason", "amount"])?;
+    let charge_id = params::required_string(&ctx.params, "charge")?;
+    let reason = params::one_of(&ctx.params, "reason", DISPUTE_REASONS)?.ok_or_else(|| ApiError::missing("reason"))?;
+    let mut charge = charges::load(&app, &ctx.account, &charge_id, "charge").await?;
+    let amount = params::integer(&ctx.params, "amount")?.unwrap_or(charge["amount_captured"].as_i64().unwrap_or(0));
+    let now = ids::now();
+    let dispute = json!({
+        "id": ids::new_id("du"),
+        "object": "dispute",
+        "amount": amount,
+        "charge": charge_id,
+        "created": now,
+        "currency": charge["currency"],
+        "is_charge_refundable": false,
+        "livemode": false,
+        "metadata": {},
+        "payment_intent": null,
+        "reason": reason,
+        "status": "needs_response",
+    });
+    let mut batch = WriteBatch::default();
+    charge["disputed"] = json!(true);
+    if reason == "fraudulent" {
+        feedback::label(&charge, Label::Dispute, now, &ctx.account, &mut batch);
+        super::holdout::label_fraud(&app, &ctx.account, &charge_id, &mut batch).await?;
+    }
+    reviews::close_for_charge(&app, &ctx.account, &charge, "disputed", now, &mut batch).await?;
+    batch.docs.push(charges::charge_doc(&charge, charge["created"].as_i64().unwrap_or(now)));
+    batch.docs.push(Doc {
+        kind: Kind::Dispute,
+        id: dispute["id"].as_str().unwrap_or_default().to_owned(),
+        created: now,
+        tag: Some(charge_id),
+        body: dispute.to_string(),
+    });
+    batch.docs.push(events::event("charge.dispute.created", &dispute, now));
+    let events: Vec<Doc> = batch.docs.iter().filter(|d| d.kind == Kind::Event).cloned().collect();
+    let response = ctx.commit_and_answer(batch, StatusCode::OK, dispute.to_string()).await?;
+    app.webhooks.send(&events);
+    Ok(response)
+}
+
+/// `GET /v1/disputes` (`charge` filters).
+pub async fn list_disputes(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, ApiError> {
+    let mut allowed = list::PAGINATION.to_vec();
+    allowed.extend(["charge", "payment_intent"]);
+    params::deny_unknown(&ctx.params, &allowed)?;
+    let mut q = list::query(&ctx.params)?;
+    q.tag = params::string(&ctx.params, "charge")?;
+    let page = app.store.list(&ctx.account, Kind::Dispute, &q).await?;
+    Ok(json_response(StatusCode::OK, list::object("/v1/disputes", page, |e| e).to_string()))
+}
+
+/// `GET /v1/disputes/{id}`.
+pub async fn retrieve_dispute(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    ctx: Ctx,
+) -> Result<Response, ApiError> {
+    params::deny_unknown(&ctx.params, &["expand"])?;
+    let d = app
+        .store
+        .get(&ctx.account, Kind::Dispute, &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("dispute", &id, "id"))?;
+    Ok(json_response(StatusCode::OK, d.body))
+}

@@ -1,0 +1,292 @@
+//! `/v1/radar/value_lists` and `/v1/radar/value_list_items`: Stripe's value-list CRUD. Every
+//! change republishes the account's bundle, so the next payment sees it.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde_json::{Value, json};
+use ward_core::lists::defaults::{default_lists, parse_default_alias};
+use ward_core::lists::{ItemType, ListItem, MAX_ALIAS_CHARS, MAX_ITEMS, MAX_NAME_CHARS, validate_alias};
+
+use super::feedback::item_doc;
+use crate::server::App;
+use crate::server::api::{ApiError, Ctx, ids, json_response, list, params};
+use crate::store::{Doc, Kind, WriteBatch};
+
+const ITEM_TYPES: &[&str] = &[
+    "card_bin",
+    "card_fingerprint",
+    "case_sensitive_string",
+    "country",
+    "crypto_fingerprint",
+    "customer_id",
+    "email",
+    "ip_address",
+    "string",
+    "sepa_debit_fingerprint",
+    "us_bank_account_fingerprint",
+    "account",
+];
+
+fn list_json(id: &str, alias: &str, name: &str, item_type: &str, metadata: Value, now: i64) -> Value {
+    json!({
+        "id": id,
+        "object": "radar.value_list",
+        "alias": alias,
+        "created": now,
+        "created_by": "ward",
+        "item_type": item_type,
+        "list_items": {"object": "list", "data": [], "has_more": false, "total_count": 0,
+                       "url": format!("/v1/radar/value_list_items?value_list={id}")},
+        "livemode": false,
+        "metadata": metadata,
+        "name": name,
+    })
+}
+
+fn list_doc(list: &Value) -> Doc {
+    Doc {
+        kind: Kind::ValueList,
+        id: list["id"].as_str().unwrap_or_default().to_owned(),
+        created: list["created"].as_i64().unwrap_or_default(),
+        tag: list["alias"].as_str().map(str::to_owned),
+        body: list.to_string(),
+    }
+}
+
+/// Creates the 18 default lists of an account when missing (they cannot be edited or deleted,
+/// only their items changed).
+pub async fn ensure_defaults(app: &App, account: &str) -> Result<(), ApiError> {
+    let first = default_lists();
+    let Some(probe) = first.first() else { return Ok(()) };
+    if app.store.get(account, Kind::ValueList, &probe.id).await?.is_some() {
+        return Ok(());
+    }
+    let now = ids::now();
+    let docs = first
+        .iter()
+        .map(|l| list_doc(&list_json(&l.id, &l.alias, &l.name, l.item_type.as_str(), json!({}), now)))
+        .collect();
+    app.store.commit(account, WriteBatch { docs, ..WriteBatch::default() }).await?;
+    Ok(())
+}
+
+async fn load(app: &App, account: &str, id: &str, param: &str) -> Result<Value, ApiError> {
+    let d = app
+        .store
+        .get(account, Kind::ValueList, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("value list", id, param))?;
+    serde_json::from_str(&d.body).map_err(|e| ApiError::internal("corrupt_object", format!("list {id}: {e}")))
+}
+
+async fn with_count(app: &App, account: &str, mut list: Value) -> Result<Value, ApiError> {
+    let id = list["id"].as_str().unwrap_or_default().to_owned();
+    list["list_items"]["total_count"] = json!(app.store.count(account, Kind::ValueListItem, &id).await?);
+    Ok(list)
+}
+
+fn check_alias(alias: &str) -> Result<(), ApiError> {
+    if alias.chars().count() > MAX_ALIAS_CHARS {
+        return Err(ApiError::invalid("alias", format!("alias must be at most {MAX_ALIAS_CHARS} characters.")));
+    }
+    validate_alias(alias).map_err(|e| ApiError::invalid("alias", e.to_string()))?;
+    if parse_default_alias(alias).is_some() {
+        return Err(ApiError::invalid("alias", format!("'{alias}' is reserved for a default list.")));
+    }
+    Ok(())
+}
+
+async fn alias_taken(app: &App, account: &str, alias: &str) -> Result<bool, ApiError> {
+    Ok(app.store.count(account, Kind::ValueList, alias).await? > 0)
+}
+
+/// `POST /v1/radar/value_lists`.
+pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, ApiError> {
+    if let Some(r) = &ctx.replay {
+        return Ok(super::replay(r));
+    }
+    params::deny_unknown(&ctx.params, &["alias", "name", "item_type", "metadata", "expand"])?;
+    let alias = params::required_string(&ctx.params, "alias")?;
+    let name = params::bounded_string(&ctx.params, "name", MAX_NAME_CHARS)?.filter(|n| !n.is_empty());
+    let name = name.ok_or_else(|| ApiError::missing("name"))?;
+    let item_type = params::one_of(&ctx.params, "item_type", ITEM_TYPES)?.unwrap_or_else(|| "string".into());
+    check_alias(&alias)?;
+    ensure_defaults(&app, &ctx.account).await?;
+    if alias_taken(&app, &ctx.account, &alias).await? {
+        return Err(ApiError::invalid("alias", format!("A value list with alias '{alias}' already exists.")));
+    }
+    let metadata = params::metadata(&ctx.params, "metadata")?.unwrap_or_default();
+    let list = list_json(&ids::new_id("rsl"), &alias, &name, &item_type, Value::Object(metadata), ids::now());
+    let batch = WriteBatch { docs: vec![list_doc(&list)], ..WriteBatch::default() };
+    let response = ctx.commit_and_answer(batch, StatusCode::OK, list.to_string()).await?;
+    app.engines.publish(app.store.as_ref(), &ctx.account).await?;
+    Ok(response)
+}
+
+/// `GET /v1/radar/value_lists/{id}`.
+pub async fn retrieve(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ctx) -> Result<Response, ApiError> {
+    params::deny_unknown(&ctx.params, &["expand"])?;
+    ensure_defaults(&app, &ctx.account).await?;
+    let list = with_count(&app, &ctx.account, load(&app, &ctx.account, &id, "id").await?).await?;
+    Ok(json_response(StatusCode::OK, list.to_string()))
+}
+
+/// `POST /v1/radar/value_lists/{id}`: `alias`, `name`, `metadata`.
+pub async fn update(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ctx) -> Result<Response, ApiError> {
+    if let Some(r) = &ctx.replay {
+        return Ok(super::replay(r));
+    }
+    params::deny_unknown(&ctx.params, &["alias", "name", "metadata", "expand"])?;
+    let mut list = load(&app, &ctx.account, &id, "id").await?;
+    let old_alias = list["alias"].as_str().unwrap_or_default().to_owned();
+    if parse_default_alias(&old_alias).is_some() {
+        return Err(ApiError::request("default_list_immutable", "Default lists cannot be edited; change their items."));
+    }
+    if let Some(alias) = params::string(&ctx.params, "alias")?
+        && alias != old_alias
+    {
+        check_alias(&alias)?;
+        if alias_taken(&app, &ctx.account, &alias).await? {
+            return Err(ApiError::invalid("alias", format!("A value list with alias '{alias}' already exists.")));
+        }
+        if rules_use(&app, &ctx.account, &old_alias).await? {
+            return Err(ApiError::invalid("alias", format!("A rule uses @{old_alias}; change the rule first.")));
+        }
+        list["alias"] = json!(alias);
+    }
+    if let Some(name) = params::bounded_string(&ctx.params, "name", MAX_NAME_CHARS)? {
+        list["name"] = json!(name);
+    }
+    if let Some(m) = params::metadata(&ctx.params, "metadata")? {
+        list["metadata"] = Value::Object(m);
+    }
+    let batch = WriteBatch { docs: vec![list_doc(&list)], ..WriteBatch::default() };
+    let list = with_count(&app, &ctx.account, list).await?;
+    let response = ctx.commit_and_answer(batch, StatusCode::OK, list.to_string()).await?;
+    app.engines.publish(app.store.as_ref(), &ctx.account).await?;
+    Ok(response)
+}
+
+/// Whether the account's current bundle has a rule that reads `@alias`.
+async fn rules_use(app: &App, account: &str, alias: &str) -> Result<bool, ApiError> {
+    let engine = app.engines.get(app.store.as_ref(), account).await?;
+    let manifest = engine.scorer.manifest().map_err(|e| ApiError::internal("engine_unavailable", e.to_string()))?;
+    Ok(manifest.lists.iter().any(|l| l == alias))
+}
+
+/// `DELETE /v1/radar/value_lists/{id}`: refused while a rule uses the list; removes its items.
+pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ctx) -> Result<Response, ApiError> {
+    let list = load(&app, &ctx.account, &id, "id").await?;
+    let alias = list["alias"].as_str().unwrap_or_default();
+    if parse_default_alias(alias).is_some() {
+        return Err(ApiError::request("default_list_immutable", "Default lists cannot be deleted."));
+    }
+    if rules_use(&app, &ctx.account, alias).await? {
+        return Err(ApiError::request(
+            "value_list_in_use",
+            format!("Value list @{alias} is used by a rule; remove or change the rule first."),
+        ));
+    }
+    let items =
+        crate::server::engines::all_docs(app.store.as_ref(), &ctx.account, Kind::ValueListItem, Some(&id)).await?;
+    let mut batch = WriteBatch::default();
+    batch.deletes.push((Kind::ValueList, id.clone()));
+    for item in items {
+        if let Some(iid) = item["id"].as_str() {
+            batch.deletes.push((Kind::ValueListItem, iid.to_owned()));
+        }
+    }
+    let body = json!({"id": id, "object": "radar.value_list", "deleted": true}).to_string();
+    let response = ctx.commit_and_answer(batch, StatusCode::OK, body).await?;
+    app.engines.publish(app.store.as_ref(), &ctx.account).await?;
+    Ok(response)
+}
+
+/// `GET /v1/radar/value_lists` (`alias` filters).
+pub async fn list(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, ApiError> {
+    let mut allowed = list::PAGINATION.to_vec();
+    allowed.extend(["alias", "contains"]);
+    params::deny_unknown(&ctx.params, &allowed)?;
+    ensure_defaults(&app, &ctx.account).await?;
+    let mut q = list::query(&ctx.params)?;
+    q.tag = params::string(&ctx.params, "alias")?;
+    let page = app.store.list(&ctx.account, Kind::ValueList, &q).await?;
+    Ok(json_response(StatusCode::OK, list::object("/v1/radar/value_lists", page, |l| l).to_string()))
+}
+
+/// `POST /v1/radar/value_list_items`.
+pub async fn create_item(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, ApiError> {
+    if let Some(r) = &ctx.replay {
+        return Ok(super::replay(r));
+    }
+    params::deny_unknown(&ctx.params, &["value", "value_list", "expand", "expires_at"])?;
+    let raw = params::required_string(&ctx.params, "value")?;
+    let list_id = params::required_string(&ctx.params, "value_list")?;
+    let expires_at = params::integer(&ctx.params, "expires_at")?;
+    ensure_defaults(&app, &ctx.account).await?;
+    let list = load(&app, &ctx.account, &list_id, "value_list").await?;
+    let item_type = list["item_type"].as_str().and_then(ItemType::parse).unwrap_or(ItemType::String);
+    let value = item_type.normalize(&raw).map_err(|e| ApiError::invalid("value", e.to_string()))?;
+    if app.store.count(&ctx.account, Kind::ValueListItem, &list_id).await? >= MAX_ITEMS as u64 {
+        return Err(ApiError::request(
+            "value_list_full",
+            format!("Value list {list_id} already holds {MAX_ITEMS} items, the most a list can hold."),
+        ));
+    }
+    let now = ids::now();
+    let item = ListItem { value, expires_at };
+    let doc = item_doc(&list_id, &item, now, "ward");
+    let body = doc.body.clone();
+    let batch = WriteBatch { docs: vec![doc], ..WriteBatch::default() };
+    let response = ctx.commit_and_answer(batch, StatusCode::OK, body).await?;
+    app.engines.publish(app.store.as_ref(), &ctx.account).await?;
+    Ok(response)
+}
+
+/// `GET /v1/radar/value_list_items/{id}`.
+pub async fn retrieve_item(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    ctx: Ctx,
+) -> Result<Response, ApiError> {
+    params::deny_unknown(&ctx.params, &["expand"])?;
+    let d = app
+        .store
+        .get(&ctx.account, Kind::ValueListItem, &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("value list item", &id, "id"))?;
+    Ok(json_response(StatusCode::OK, d.body))
+}
+
+/// `DELETE /v1/radar/value_list_items/{id}`.
+pub async fn delete_item(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ctx) -> Result<Response, ApiError> {
+    if app.store.get(&ctx.account, Kind::ValueListItem, &id).await?.is_none() {
+        return Err(ApiError::not_found("value list item", &id, "id"));
+    }
+    let batch = WriteBatch { deletes: vec![(Kind::ValueListItem, id.clone())], ..WriteBatch::default() };
+    let body = json!({"id": id, "object": "radar.value_list_item", "deleted": true}).to_string();
+    let response = ctx.commit_and_answer(batch, StatusCode::OK, body).await?;
+    app.engines.publish(app.store.as_ref(), &ctx.account).await?;
+    Ok(response)
+}
+
+/// `GET /v1/radar/value_list_items` (`value_list` required; `value` filters).
+pub async fn list_items(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, ApiError> {
+    let mut allowed = list::PAGINATION.to_vec();
+    allowed.extend(["value_list", "value"]);
+    params::deny_unknown(&ctx.params, &allowed)?;
+    let list_id = params::required_string(&ctx.params, "value_list")?;
+    let value = params::string(&ctx.params, "value")?;
+    let mut q = list::query(&ctx.params)?;
+    q.tag = Some(list_id.clone());
+    let page = app.store.list(&ctx.account, Kind::ValueListItem, &q).await?;
+    let mut body = list::object(&format!("/v1/radar/value_list_items?value_list={list_id}"), page, |i| i);
+    if let (Some(v), Some(data)) = (value, body["data"].as_array_mut()) {
+        let needle = v.to_lowercase();
+        data.retain(|i| i["value"].as_str().is_some_and(|s| s.to_lowercase().contains(&needle)));
+    }
+    Ok(json_response(StatusCode::OK, body.to_string()))
+}

@@ -1,0 +1,93 @@
+//! The API's resources, one module each, and the route table.
+
+mod charges;
+mod evaluations;
+mod feedback;
+mod fraud;
+mod holdout;
+mod lists;
+mod payment_input;
+mod refunds;
+mod reviews;
+mod rules;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+pub use lists::ensure_defaults;
+
+use super::App;
+use super::api::{ApiError, Ctx, json_response, list, params};
+use crate::store::{IdempotencyRecord, Kind};
+
+/// The answer an idempotency key already got.
+pub fn replay(r: &IdempotencyRecord) -> Response {
+    let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::OK);
+    let mut resp = json_response(status, r.body.clone());
+    resp.headers_mut().insert("idempotent-replayed", axum::http::HeaderValue::from_static("true"));
+    resp
+}
+
+/// Unknown paths: Stripe's 404 shape.
+pub async fn not_found(uri: Uri) -> Response {
+    ApiError::status(
+        StatusCode::NOT_FOUND,
+        "resource_missing",
+        format!("Unrecognized request URL ({}). See /openapi.json for what Ward serves.", uri.path()),
+    )
+    .into_response()
+}
+
+/// `GET /v1/events` (`type` filters).
+async fn list_events(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, ApiError> {
+    let mut allowed = list::PAGINATION.to_vec();
+    allowed.extend(["type", "types"]);
+    params::deny_unknown(&ctx.params, &allowed)?;
+    let mut q = list::query(&ctx.params)?;
+    q.tag = params::string(&ctx.params, "type")?;
+    let page = app.store.list(&ctx.account, Kind::Event, &q).await?;
+    Ok(json_response(StatusCode::OK, list::object("/v1/events", page, |e| e).to_string()))
+}
+
+/// `GET /v1/events/{id}`.
+async fn retrieve_event(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ctx) -> Result<Response, ApiError> {
+    params::deny_unknown(&ctx.params, &[])?;
+    let d =
+        app.store.get(&ctx.account, Kind::Event, &id).await?.ok_or_else(|| ApiError::not_found("event", &id, "id"))?;
+    Ok(json_response(StatusCode::OK, d.body))
+}
+
+/// Every API route.
+pub fn routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/v1/radar/payment_evaluations", post(evaluations::create))
+        .route("/v1/radar/payment_evaluations/{id}", get(evaluations::retrieve))
+        .route("/v1/charges", post(charges::create).get(charges::list))
+        .route("/v1/charges/{id}", get(charges::retrieve).post(charges::update))
+        .route("/v1/refunds", post(refunds::create).get(refunds::list))
+        .route("/v1/refunds/{id}", get(refunds::retrieve))
+        .route("/v1/reviews", get(reviews::list))
+        .route("/v1/reviews/{id}", get(reviews::retrieve))
+        .route("/v1/reviews/{id}/approve", post(reviews::approve))
+        .route("/v1/radar/value_lists", post(lists::create).get(lists::list))
+        .route("/v1/radar/value_lists/{id}", get(lists::retrieve).post(lists::update).delete(lists::delete))
+        .route("/v1/radar/value_list_items", post(lists::create_item).get(lists::list_items))
+        .route("/v1/radar/value_list_items/{id}", get(lists::retrieve_item).delete(lists::delete_item))
+        .route("/v1/radar/early_fraud_warnings", get(fraud::list_efw))
+        .route("/v1/radar/early_fraud_warnings/{id}", get(fraud::retrieve_efw))
+        .route("/v1/ward/early_fraud_warnings", post(fraud::ingest_efw))
+        .route("/v1/disputes", get(fraud::list_disputes))
+        .route("/v1/disputes/{id}", get(fraud::retrieve_dispute))
+        .route("/v1/ward/disputes", post(fraud::ingest_dispute))
+        .route("/v1/ward/rules", post(rules::create).get(rules::list))
+        .route("/v1/ward/rules/{id}", get(rules::retrieve).post(rules::update).delete(rules::delete))
+        .route("/v1/ward/rules_versions", get(rules::versions))
+        .route("/v1/ward/holdout", get(holdout::get))
+        .route("/v1/events", get(list_events))
+        .route("/v1/events/{id}", get(retrieve_event))
+}

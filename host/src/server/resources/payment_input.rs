@@ -1,0 +1,255 @@
+//! Reading a payment out of Stripe-shaped parameters: a charge's `source` (test tokens, test
+//! PaymentMethods, a raw card hash), or a payment evaluation's `payment_details`.
+
+use serde_json::{Map, Value, json};
+use ward_core::Payment;
+
+use crate::server::api::{ApiError, Params, params};
+
+/// Stripe's test tokens and the card numbers they stand for. `pm_card_<name>` is the same card
+/// as `tok_<name>`.
+const TEST_TOKENS: &[(&str, &str)] = &[
+    ("visa", "4242424242424242"),
+    ("visa_debit", "4000056655665556"),
+    ("mastercard", "5555555555554444"),
+    ("mastercard_debit", "5200828282828210"),
+    ("amex", "378282246310005"),
+    ("discover", "6011111111111117"),
+    ("diners", "3056930009020004"),
+    ("jcb", "3566002020360505"),
+    ("unionpay", "6200000000000005"),
+    ("radarBlock", "4100000000000019"),
+    ("riskLevelHighest", "4000000000004954"),
+    ("riskLevelElevated", "4000000000009235"),
+    ("cvcCheckFail", "4000000000000101"),
+    ("avsZipFail", "4000000000000036"),
+    ("avsLine1Fail", "4000000000000028"),
+    ("avsFail", "4000000000000010"),
+    ("avsUnchecked", "4000000000000044"),
+    ("chargeDeclined", "4000000000000002"),
+    ("chargeDeclinedInsufficientFunds", "4000000000009995"),
+    ("chargeDeclinedLostCard", "4000000000009987"),
+    ("chargeDeclinedStolenCard", "4000000000009979"),
+    ("chargeDeclinedVelocityLimitExceeded", "4000000000006975"),
+    ("chargeDeclinedIncorrectCvc", "4000000000000127"),
+];
+
+/// The test card behind `tok_<name>` or `pm_card_<name>`.
+pub fn test_token_number(token: &str) -> Option<&'static str> {
+    let name = token.strip_prefix("tok_").or_else(|| token.strip_prefix("pm_card_"))?;
+    TEST_TOKENS.iter().find(|(n, _)| *n == name).map(|(_, num)| *num)
+}
+
+/// The Ward extensions a charge may carry beyond Stripe's parameters: risk signals Stripe
+/// collects itself (the buyer's IP and device) or that Ward can use.
+pub const SIGNAL_FIELDS: &[&str] = &[
+    "client",
+    "billing_details",
+    "customer_details",
+    "payment_method_details",
+    "transaction_type",
+    "destination",
+    "destination_metadata",
+    "is_checkout",
+    "off_session",
+    "is_recurring",
+];
+
+/// Builds the Ward payment of a charge request. `source`/`payment_method` become
+/// `payment_method_details.card`; the rest are Stripe's charge fields plus [`SIGNAL_FIELDS`].
+pub fn charge_payment(p: &Params, id: &str, created: i64) -> Result<Payment, ApiError> {
+    let mut payment = Map::new();
+    for key in ["amount", "currency", "customer", "description", "receipt_email", "shipping", "statement_descriptor"]
+        .iter()
+        .chain(SIGNAL_FIELDS)
+    {
+        if let Some(v) = p.get(*key).filter(|v| !v.is_null()) {
+            payment.insert((*key).to_owned(), v.clone());
+        }
+    }
+    if let Some(m) = params::metadata(p, "metadata")? {
+        payment.insert("metadata".into(), Value::Object(m));
+    }
+    if !payment.contains_key("amount") {
+        return Err(ApiError::missing("amount"));
+    }
+    if !payment.contains_key("currency") {
+        return Err(ApiError::missing("currency"));
+    }
+    let source = p.get("source").or_else(|| p.get("payment_method"));
+    if let Some(source) = source {
+        let param = if p.contains_key("source") { "source" } else { "payment_method" };
+        let (card, billing) = card_from_source(source, param)?;
+        let pmd = payment.entry("payment_method_details").or_insert_with(|| json!({}));
+        let Some(pmd) = pmd.as_object_mut() else {
+            return Err(ApiError::invalid("payment_method_details", "payment_method_details must be an object."));
+        };
+        pmd.insert("type".into(), json!("card"));
+        pmd.insert("card".into(), card);
+        if let Some(b) = billing {
+            payment.entry("billing_details").or_insert(b);
+        }
+    }
+    decode(payment, id, created)
+}
+
+/// Builds the Ward payment of a `radar.payment_evaluation` request.
+pub fn evaluation_payment(p: &Params, id: &str, created: i64) -> Result<Payment, ApiError> {
+    let details = match p.get("payment_details") {
+        Some(Value::Object(d)) => d.clone(),
+        Some(_) => return Err(ApiError::invalid("payment_details", "payment_details must be an object.")),
+        None => return Err(ApiError::missing("payment_details")),
+    };
+    let mut payment = Map::new();
+    for key in ["amount", "currency", "description", "statement_descriptor"] {
+        if let Some(v) = details.get(key) {
+            payment.insert(key.into(), v.clone());
+        }
+    }
+    for (key, param) in [("amount", "payment_details[amount]"), ("currency", "payment_details[currency]")] {
+        if !payment.contains_key(key) {
+            return Err(ApiError::missing(param));
+        }
+    }
+    if let Some(s) = details.get("shipping_details") {
+        payment.insert("shipping".into(), s.clone());
+    }
+    if let Some(Value::Object(c)) = p.get("customer_details") {
+        if let Some(cus) = c.get("customer") {
+            payment.insert("customer".into(), cus.clone());
+        }
+        let mut cd = Map::new();
+        for key in ["email", "name", "phone"] {
+            if let Some(v) = c.get(key) {
+                cd.insert(key.into(), v.clone());
+            }
+        }
+        if let Some(email) = c.get("email") {
+            payment.insert("receipt_email".into(), email.clone());
+        }
+        payment.insert("customer_details".into(), Value::Object(cd));
+    }
+    if let Some(Value::Object(pmd)) = details.get("payment_method_details") {
+        if let Some(b) = pmd.get("billing_details") {
+            payment.insert("billing_details".into(), b.clone());
+        }
+        if let Some(pm) = pmd.get("payment_method") {
+            let (card, billing) = card_from_source(pm, "payment_details[payment_method_details][payment_method]")?;
+            payment.insert("payment_method_details".into(), json!({"type": "card", "card": card}));
+            if let Some(b) = billing {
+                payment.entry("billing_details").or_insert(b);
+            }
+        }
+        if let Some(card) = pmd.get("card") {
+            payment.insert("payment_method_details".into(), json!({"type": "card", "card": card}));
+        }
+    }
+    if let Some(Value::Object(mm)) = details.get("money_movement_details")
+        && let Some(Value::Object(card)) = mm.get("card")
+    {
+        if let Some(presence) = card.get("customer_presence").and_then(Value::as_str) {
+            payment.insert("off_session".into(), json!(presence == "off_session"));
+        }
+        if let Some(kind) = card.get("payment_type").and_then(Value::as_str) {
+            payment.insert("is_recurring".into(), json!(kind.contains("recurring")));
+        }
+    }
+    for key in SIGNAL_FIELDS {
+        if let Some(v) = p.get(*key) {
+            payment.insert((*key).to_owned(), v.clone());
+        }
+    }
+    if let Some(m) = params::metadata(p, "metadata")? {
+        payment.insert("metadata".into(), Value::Object(m));
+    }
+    decode(payment, id, created)
+}
+
+/// A card (and billing details) from a `source`: a test token, a test PaymentMethod id, or a
+/// card hash (`number`, `exp_month`, `exp_year`, `cvc`, `name`, `address_*`).
+fn card_from_source(source: &Value, param: &str) -> Result<(Value, Option<Value>), ApiError> {
+    match source {
+        Value::String(token) => match test_token_number(token) {
+            Some(number) => Ok((json!({"number": number, "exp_month": 12, "exp_year": 2034}), None)),
+            None => Err(ApiError::param(
+                "resource_missing",
+                param,
+                format!(
+                    "No such token: '{token}'. In test mode use one of Stripe's test tokens (tok_visa, tok_radarBlock, pm_card_riskLevelElevated, …) or a card hash."
+                ),
+            )),
+        },
+        Value::Object(hash) => {
+            let mut card = Map::new();
+            for key in ["number", "exp_month", "exp_year"] {
+                match hash.get(key) {
+                    Some(v) => card.insert(key.into(), v.clone()),
+                    None => return Err(ApiError::missing(&format!("{param}[{key}]"))),
+                };
+            }
+            if let Some(Value::String(cvc)) = hash.get("cvc")
+                && !cvc.is_empty()
+            {
+                card.insert("checks".into(), json!({"cvc_check": "pass"}));
+            }
+            let mut address = Map::new();
+            for (from, to) in [
+                ("address_line1", "line1"),
+                ("address_line2", "line2"),
+                ("address_city", "city"),
+                ("address_state", "state"),
+                ("address_zip", "postal_code"),
+                ("address_country", "country"),
+            ] {
+                if let Some(v) = hash.get(from) {
+                    address.insert(to.into(), v.clone());
+                }
+            }
+            let mut billing = Map::new();
+            if !address.is_empty() {
+                billing.insert("address".into(), Value::Object(address));
+            }
+            if let Some(name) = hash.get("name") {
+                billing.insert("name".into(), name.clone());
+            }
+            Ok((Value::Object(card), (!billing.is_empty()).then_some(Value::Object(billing))))
+        }
+        _ => Err(ApiError::invalid(param, format!("{param} must be a token id or a card hash."))),
+    }
+}
+
+/// Runs the assembled payment through the core's decoder, which names any bad field.
+fn decode(mut payment: Map<String, Value>, id: &str, created: i64) -> Result<Payment, ApiError> {
+    payment.insert("id".into(), json!(id));
+    payment.insert("created".into(), json!(created));
+    payment.insert("livemode".into(), json!(false));
+    let mut value = Value::Object(payment);
+    params::coerce(&mut value, "Payment");
+    ward_core::payment::decode_payment(&value.to_string()).map_err(ApiError::bad)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_and_payment_methods_name_the_same_cards() {
+        assert_eq!(test_token_number("tok_radarBlock"), Some("4100000000000019"));
+        assert_eq!(test_token_number("pm_card_riskLevelElevated"), Some("4000000000009235"));
+        assert_eq!(test_token_number("tok_nope"), None);
+    }
+
+    #[test]
+    fn a_form_charge_becomes_a_payment() {
+        let p = params::params(json!({"amount": "2000", "currency": "usd", "source": "tok_visa",
+            "receipt_email": "a@example.com", "metadata": {"order": "1"}}));
+        let pay = charge_payment(&p, "ch_1", 1_700_000_000).expect("valid");
+        assert_eq!(pay.amount, 2000);
+        assert_eq!(pay.metadata.get("order").map(String::as_str), Some("1"));
+        let bad = params::params(json!({"amount": "lots", "currency": "usd"}));
+        let e = charge_payment(&bad, "ch_2", 0).expect_err("invalid amount");
+        assert_eq!(e.error.param.as_deref(), Some("amount"));
+        let e = charge_payment(&params::params(json!({"currency": "usd"})), "ch_3", 0).expect_err("missing");
+        assert_eq!(e.error.param.as_deref(), Some("amount"));
+    }
+}

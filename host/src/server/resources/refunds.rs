@@ -1,0 +1,116 @@
+//! `/v1/refunds`. A refund with `reason=fraudulent` labels the payment as fraud, closes its
+//! review as `refunded_as_fraud`, and adds its card and email to the default block lists.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde_json::json;
+use ward_core::lists::defaults::DefaultKind;
+
+use super::{charges, feedback, reviews};
+use crate::server::api::{ApiError, Ctx, ids, json_response, list, params};
+use crate::server::context::Label;
+use crate::server::{App, events};
+use crate::store::{Doc, Kind, WriteBatch};
+
+/// `POST /v1/refunds`.
+pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, ApiError> {
+    if let Some(r) = &ctx.replay {
+        return Ok(super::replay(r));
+    }
+    params::deny_unknown(&ctx.params, &["charge", "amount", "reason", "metadata", "expand", "payment_intent"])?;
+    if ctx.params.contains_key("payment_intent") {
+        return Err(ApiError::invalid("payment_intent", "Ward stores charges; refund them with charge=ch_…."));
+    }
+    let charge_id = params::required_string(&ctx.params, "charge")?;
+    let reason = params::one_of(&ctx.params, "reason", &["duplicate", "fraudulent", "requested_by_customer"])?;
+    let metadata = params::metadata(&ctx.params, "metadata")?.unwrap_or_default();
+    let mut charge = charges::load(&app, &ctx.account, &charge_id, "charge").await?;
+    if charge["status"] != "succeeded" {
+        return Err(ApiError::param("charge_not_refundable", "charge", format!("Charge {charge_id} did not succeed.")));
+    }
+    let captured = charge["amount_captured"].as_i64().unwrap_or(0);
+    let refunded = charge["amount_refunded"].as_i64().unwrap_or(0);
+    let amount = params::integer(&ctx.params, "amount")?.unwrap_or(captured - refunded);
+    if amount <= 0 || refunded + amount > captured {
+        return Err(ApiError::param(
+            if refunded >= captured { "charge_already_refunded" } else { "amount_too_large" },
+            "amount",
+            format!("Refund amount ({amount}) is greater than the unrefunded amount ({}).", captured - refunded),
+        ));
+    }
+    let now = ids::now();
+    let refund = json!({
+        "id": ids::new_id("re"),
+        "object": "refund",
+        "amount": amount,
+        "charge": charge_id,
+        "created": now,
+        "currency": charge["currency"],
+        "metadata": metadata,
+        "payment_intent": null,
+        "reason": reason,
+        "status": "succeeded",
+    });
+    let mut batch = WriteBatch::default();
+    charge["amount_refunded"] = json!(refunded + amount);
+    charge["refunded"] = json!(refunded + amount == captured);
+    let refunds = &mut charge["refunds"];
+    if let Some(data) = refunds["data"].as_array_mut() {
+        data.insert(0, refund.clone());
+    }
+    refunds["total_count"] = json!(refunds["total_count"].as_i64().unwrap_or(0) + 1);
+    let fraudulent = reason.as_deref() == Some("fraudulent");
+    let label = if fraudulent { Label::Fraud } else { Label::Refund };
+    feedback::label(&charge, label, now, &ctx.account, &mut batch);
+    let mut publish = false;
+    if fraudulent {
+        charge["fraud_details"]["stripe_report"] = json!("fraudulent");
+        charge["fraud_details"]["user_report"] = json!("fraudulent");
+        publish = feedback::add_default_items(&app, &ctx.account, &charge, DefaultKind::Block, now, &mut batch).await?;
+        super::holdout::label_fraud(&app, &ctx.account, &charge_id, &mut batch).await?;
+    }
+    let closed = if fraudulent { "refunded_as_fraud" } else { "refunded" };
+    reviews::close_for_charge(&app, &ctx.account, &charge, closed, now, &mut batch).await?;
+    batch.docs.push(Doc {
+        kind: Kind::Refund,
+        id: refund["id"].as_str().unwrap_or_default().to_owned(),
+        created: now,
+        tag: Some(charge_id.clone()),
+        body: refund.to_string(),
+    });
+    batch.docs.push(charges::charge_doc(&charge, charge["created"].as_i64().unwrap_or(now)));
+    batch.docs.push(events::event("charge.refunded", &charge, now));
+    batch.docs.push(events::event("refund.created", &refund, now));
+    let events: Vec<Doc> = batch.docs.iter().filter(|d| d.kind == Kind::Event).cloned().collect();
+    let response = ctx.commit_and_answer(batch, StatusCode::OK, refund.to_string()).await?;
+    if publish {
+        app.engines.publish(app.store.as_ref(), &ctx.account).await?;
+    }
+    app.webhooks.send(&events);
+    Ok(response)
+}
+
+/// `GET /v1/refunds/{id}`.
+pub async fn retrieve(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ctx) -> Result<Response, ApiError> {
+    params::deny_unknown(&ctx.params, &["expand"])?;
+    let d = app
+        .store
+        .get(&ctx.account, Kind::Refund, &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("refund", &id, "id"))?;
+    Ok(json_response(StatusCode::OK, d.body))
+}
+
+/// `GET /v1/refunds` (`charge` filters).
+pub async fn list(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, ApiError> {
+    let mut allowed = list::PAGINATION.to_vec();
+    allowed.push("charge");
+    params::deny_unknown(&ctx.params, &allowed)?;
+    let mut q = list::query(&ctx.params)?;
+    q.tag = params::string(&ctx.params, "charge")?;
+    let page = app.store.list(&ctx.account, Kind::Refund, &q).await?;
+    Ok(json_response(StatusCode::OK, list::object("/v1/refunds", page, |r| r).to_string()))
+}

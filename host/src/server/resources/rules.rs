@@ -1,0 +1,184 @@
+//! `/v1/ward/rules`: the account's own rules. Every change is checked against the bundle's
+//! attributes and lists first, then published as a new rules version and bundle, swapped in
+//! atomically.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde_json::{Value, json};
+
+use crate::server::App;
+use crate::server::api::{ApiError, Ctx, ids, json_response, list, params};
+use crate::server::engines::account_rules;
+use crate::store::{Doc, Kind, WriteBatch};
+
+fn rule_doc(rule: &Value) -> Doc {
+    Doc {
+        kind: Kind::Rule,
+        id: rule["id"].as_str().unwrap_or_default().to_owned(),
+        created: rule["created"].as_i64().unwrap_or_default(),
+        tag: Some(if rule["enabled"].as_bool().unwrap_or(true) { "enabled" } else { "disabled" }.to_owned()),
+        body: rule.to_string(),
+    }
+}
+
+/// Checks the account's rules with `change` applied (`(id, Some(predicate))` adds or replaces,
+/// `(id, None)` removes); refuses it with the diagnostics when it has errors.
+async fn validate(app: &App, account: &str, id: &str, predicate: Option<&str>) -> Result<(), ApiError> {
+    let mut lines: Vec<String> = account_rules(app.store.as_ref(), account)
+        .await?
+        .lines()
+        .filter(|l| !l.starts_with(&format!("{id}: ")))
+        .map(str::to_owned)
+        .collect();
+    if let Some(p) = predicate {
+        if p.contains('\n') {
+            return Err(ApiError::invalid("predicate", "A rule is one line."));
+        }
+        lines.push(format!("{id}: {p}"));
+    }
+    let text = app.engines.rules_text(&lines.join("\n"));
+    let engine = app.engines.get(app.store.as_ref(), account).await?;
+    let diagnostics =
+        engine.scorer.check_rules(&text).map_err(|e| ApiError::internal("engine_unavailable", e.to_string()))?;
+    let errors: Vec<String> = diagnostics.iter().filter(|d| d.is_error()).map(|d| d.render(&text)).collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::param("rule_invalid", "predicate", format!("The rule does not compile:\n{}", errors.join("\n"))))
+    }
+}
+
+/// Publishes the account's rules: a new bundle, swapped in, and a `ward.rules_version` record.
+async fn publish(app: &App, account: &str) -> Result<Value, ApiError> {
+    let bundle = app.engines.publish(app.store.as_ref(), account).await?;
+    let now = ids::now();
+    let version = json!({
+        "id": ids::new_id("wrv"),
+        "object": "ward.rules_version",
+        "bundle": bundle,
+        "created": now,
+        "rules": account_rules(app.store.as_ref(), account).await?,
+    });
+    let doc = Doc {
+        kind: Kind::RulesVersion,
+        id: version["id"].as_str().unwrap_or_default().to_owned(),
+        created: now,
+        tag: None,
+        body: version.to_string(),
+    };
+    app.store.commit(account, WriteBatch { docs: vec![doc], ..WriteBatch::default() }).await?;
+    Ok(version)
+}
+
+/// `POST /v1/ward/rules`: `predicate` (`Block if …`), optional `id` (letters, digits, `_`).
+pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, ApiError> {
+    if let Some(r) = &ctx.replay {
+        return Ok(super::replay(r));
+    }
+    params::deny_unknown(&ctx.params, &["predicate", "id", "enabled", "description"])?;
+    let predicate = params::required_string(&ctx.params, "predicate")?;
+    let id = match params::string(&ctx.params, "id")? {
+        Some(id) => {
+            if id.is_empty()
+                || id.len() > 64
+                || !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            {
+                return Err(ApiError::invalid("id", "A rule id is 1-64 lower-case letters, digits or underscores."));
+            }
+            if app.store.get(&ctx.account, Kind::Rule, &id).await?.is_some() {
+                return Err(ApiError::invalid("id", format!("Rule {id} already exists.")));
+            }
+            id
+        }
+        None => format!("wr_{}", ids::random_base62(20).to_lowercase()),
+    };
+    let enabled = params::boolean(&ctx.params, "enabled")?.unwrap_or(true);
+    if enabled {
+        validate(&app, &ctx.account, &id, Some(&predicate)).await?;
+    }
+    let now = ids::now();
+    let rule = json!({
+        "id": id, "object": "ward.rule", "predicate": predicate, "enabled": enabled,
+        "description": params::string(&ctx.params, "description")?, "created": now, "updated": now,
+    });
+    let batch = WriteBatch { docs: vec![rule_doc(&rule)], ..WriteBatch::default() };
+    let mut out = rule.clone();
+    out["rules_version"] = publish_after(&app, &ctx, batch, &rule).await?;
+    Ok(json_response(StatusCode::OK, out.to_string()))
+}
+
+async fn publish_after(app: &App, ctx: &Ctx, batch: WriteBatch, rule: &Value) -> Result<Value, ApiError> {
+    ctx.commit_and_answer(batch, StatusCode::OK, rule.to_string()).await?;
+    let version = publish(app, &ctx.account).await?;
+    Ok(version["id"].clone())
+}
+
+async fn load(app: &App, account: &str, id: &str) -> Result<Value, ApiError> {
+    let d = app.store.get(account, Kind::Rule, id).await?.ok_or_else(|| ApiError::not_found("rule", id, "id"))?;
+    serde_json::from_str(&d.body).map_err(|e| ApiError::internal("corrupt_object", format!("rule {id}: {e}")))
+}
+
+/// `GET /v1/ward/rules/{id}`.
+pub async fn retrieve(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ctx) -> Result<Response, ApiError> {
+    params::deny_unknown(&ctx.params, &[])?;
+    Ok(json_response(StatusCode::OK, load(&app, &ctx.account, &id).await?.to_string()))
+}
+
+/// `POST /v1/ward/rules/{id}`: `predicate`, `enabled`, `description`.
+pub async fn update(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ctx) -> Result<Response, ApiError> {
+    if let Some(r) = &ctx.replay {
+        return Ok(super::replay(r));
+    }
+    params::deny_unknown(&ctx.params, &["predicate", "enabled", "description"])?;
+    let mut rule = load(&app, &ctx.account, &id).await?;
+    if let Some(p) = params::string(&ctx.params, "predicate")? {
+        rule["predicate"] = json!(p);
+    }
+    if let Some(e) = params::boolean(&ctx.params, "enabled")? {
+        rule["enabled"] = json!(e);
+    }
+    if let Some(d) = params::string(&ctx.params, "description")? {
+        rule["description"] = json!(d);
+    }
+    let enabled = rule["enabled"].as_bool().unwrap_or(true);
+    let predicate = rule["predicate"].as_str().unwrap_or_default().to_owned();
+    validate(&app, &ctx.account, &id, enabled.then_some(predicate.as_str())).await?;
+    rule["updated"] = json!(ids::now());
+    let batch = WriteBatch { docs: vec![rule_doc(&rule)], ..WriteBatch::default() };
+    let mut out = rule.clone();
+    out["rules_version"] = publish_after(&app, &ctx, batch, &rule).await?;
+    Ok(json_response(StatusCode::OK, out.to_string()))
+}
+
+/// `DELETE /v1/ward/rules/{id}`.
+pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ctx) -> Result<Response, ApiError> {
+    load(&app, &ctx.account, &id).await?;
+    validate(&app, &ctx.account, &id, None).await?;
+    let batch = WriteBatch { deletes: vec![(Kind::Rule, id.clone())], ..WriteBatch::default() };
+    let body = json!({"id": id, "object": "ward.rule", "deleted": true});
+    ctx.commit_and_answer(batch, StatusCode::OK, body.to_string()).await?;
+    publish(&app, &ctx.account).await?;
+    Ok(json_response(StatusCode::OK, body.to_string()))
+}
+
+/// `GET /v1/ward/rules` (`enabled` filters).
+pub async fn list(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, ApiError> {
+    let mut allowed = list::PAGINATION.to_vec();
+    allowed.push("enabled");
+    params::deny_unknown(&ctx.params, &allowed)?;
+    let mut q = list::query(&ctx.params)?;
+    q.tag = params::boolean(&ctx.params, "enabled")?.map(|e| if e { "enabled" } else { "disabled" }.to_owned());
+    let page = app.store.list(&ctx.account, Kind::Rule, &q).await?;
+    Ok(json_response(StatusCode::OK, list::object("/v1/ward/rules", page, |r| r).to_string()))
+}
+
+/// `GET /v1/ward/rules_versions`: published versions, newest first.
+pub async fn versions(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, ApiError> {
+    params::deny_unknown(&ctx.params, list::PAGINATION)?;
+    let q = list::query(&ctx.params)?;
+    let page = app.store.list(&ctx.account, Kind::RulesVersion, &q).await?;
+    Ok(json_response(StatusCode::OK, list::object("/v1/ward/rules_versions", page, |r| r).to_string()))
+}
