@@ -334,6 +334,10 @@ async fn entity_ops(env: &Env) {
         FieldOp::Incr("satneg".into(), i64::MIN),
         FieldOp::Incr("satneg".into(), -1),
         FieldOp::Del("never".into()),
+        FieldOp::AddMember("ips:h:1".into(), "a1".into(), 2),
+        FieldOp::AddMember("ips:h:1".into(), "a1".into(), 2),
+        FieldOp::AddMember("ips:h:1".into(), "b2".into(), 2),
+        FieldOp::AddMember("ips:h:1".into(), "c3".into(), 2),
     ];
     let mut expected = FieldMap::new();
     ward_host::store::apply_ops(&mut expected, &script);
@@ -342,6 +346,8 @@ async fn entity_ops(env: &Env) {
     assert_eq!(expected.get("big"), Some(&big));
     assert_eq!(expected.get("small"), Some(&(big - 1)));
     assert_eq!(expected.get("sat"), Some(&i64::MAX));
+    assert_eq!(expected.get("ips:h:1"), Some(&2), "a capped set keeps at most its cap");
+    assert!(expected.contains_key("ips:h:1:b2") && !expected.contains_key("ips:h:1:c3"));
     assert!(!expected.contains_key("zero") && !expected.contains_key("nothing") && !expected.contains_key("gone"));
 
     // Several entities in one batch, read back in the order asked, unknown ones empty.
@@ -362,7 +368,7 @@ async fn entity_ops(env: &Env) {
     assert!(entity(s, A, "email:a@example.com").await.is_empty());
 }
 
-/// Many tasks on two replicas increment one field at once: no count is lost.
+/// Many tasks on two replicas update one entity at once: no count is lost, no cap overshot.
 async fn concurrent_increments(env: &Env) {
     let mut tasks = Vec::new();
     for t in 0..8i64 {
@@ -376,6 +382,7 @@ async fn concurrent_increments(env: &Env) {
                         FieldOp::Incr("n".into(), 1),
                         FieldOp::Max("last".into(), seen),
                         FieldOp::Min("first".into(), seen),
+                        FieldOp::AddMember("seen".into(), format!("{t}_{i}"), 50),
                     ],
                 );
                 store.commit(A, batch).await.expect("commit");
@@ -389,6 +396,8 @@ async fn concurrent_increments(env: &Env) {
     assert_eq!(m.get("n"), Some(&1600));
     assert_eq!(m.get("last"), Some(&(1_700_000_000 + 7 * 1000 + 199)));
     assert_eq!(m.get("first"), Some(&1_700_000_000));
+    assert_eq!(m.get("seen"), Some(&50), "a capped set never overshoots its cap");
+    assert_eq!(m.keys().filter(|k| k.starts_with("seen:")).count(), 50);
 }
 
 /// Nothing of one account shows in another's reads, whatever the names.

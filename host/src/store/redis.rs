@@ -200,15 +200,16 @@ impl RedisStore {
 
 /// The operations of one entity as the arguments of [`lua::ENTITY_OPS`].
 fn entity_args(ops: &[FieldOp]) -> Vec<String> {
-    let mut args = Vec::with_capacity(ops.len() * 3);
+    let mut args = Vec::with_capacity(ops.len() * 4);
     for op in ops {
-        let (code, field, value) = match op {
-            FieldOp::Incr(f, v) => ("i", f, v.to_string()),
-            FieldOp::Min(f, v) => ("<", f, v.to_string()),
-            FieldOp::Max(f, v) => (">", f, v.to_string()),
-            FieldOp::Del(f) => ("d", f, String::new()),
+        let (code, field, value, extra) = match op {
+            FieldOp::Incr(f, v) => ("i", f, v.to_string(), String::new()),
+            FieldOp::Min(f, v) => ("<", f, v.to_string(), String::new()),
+            FieldOp::Max(f, v) => (">", f, v.to_string(), String::new()),
+            FieldOp::Del(f) => ("d", f, String::new(), String::new()),
+            FieldOp::AddMember(set, member, cap) => ("m", set, member.clone(), cap.to_string()),
         };
-        args.extend([code.to_owned(), field.clone(), value]);
+        args.extend([code.to_owned(), field.clone(), value, extra]);
     }
     args
 }
@@ -312,7 +313,7 @@ impl Store for RedisStore {
             .arg(limit + 1)
             .invoke_async(&mut self.conn.clone())
             .await?;
-        if flat.len() % 5 != 0 {
+        if !flat.len().is_multiple_of(5) {
             return Err(corrupt("list page", format!("{} fields is not a whole number of objects", flat.len())));
         }
         let mut data = Vec::with_capacity(flat.len() / 5);
@@ -418,8 +419,8 @@ mod tests {
     }
 
     #[test]
-    fn ops_encode_as_triples() {
+    fn ops_encode_as_quadruples() {
         let args = entity_args(&[FieldOp::Incr("n".into(), -2), FieldOp::Del("g".into())]);
-        assert_eq!(args, ["i", "n", "-2", "d", "g", ""]);
+        assert_eq!(args, ["i", "n", "-2", "", "d", "g", "", ""]);
     }
 }

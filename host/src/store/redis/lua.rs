@@ -6,12 +6,15 @@
 /// Applies velocity operations to one entity hash, in order, with the semantics of
 /// [`apply_ops`](super::super::entities::apply_ops).
 ///
-/// `KEYS[1]`: the entity hash. `ARGV`: triples `op, field, value` with `op` one of `i` (incr),
-/// `<` (min), `>` (max), `d` (delete; value ignored). Values are canonical decimal `i64`s.
+/// `KEYS[1]`: the entity hash. `ARGV`: quadruples `op, field, value, extra` with `op` one of
+/// `i` (incr), `<` (min), `>` (max), `d` (delete; value ignored) and `m` (add member: `field` is
+/// the set's count field, `value` the member, `extra` the cap). Values are canonical decimal
+/// `i64`s; unused slots are empty.
 ///
 /// Min and max compare the decimal strings rather than Lua numbers, which are doubles and would
 /// round values above 2^53. An increment that overflows saturates, as `saturating_add` does,
-/// instead of failing halfway through the list.
+/// instead of failing halfway through the list. Running in one script is also what keeps a
+/// capped set's cap exact when two replicas add members at once.
 pub const ENTITY_OPS: &str = r#"
 local k = KEYS[1]
 local function less(a, b)
@@ -24,7 +27,7 @@ local function less(a, b)
   if na then return a > b end
   return a < b
 end
-for i = 1, #ARGV, 3 do
+for i = 1, #ARGV, 4 do
   local op, f, v = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   if op == 'i' then
     local r = redis.pcall('HINCRBY', k, f, v)
@@ -42,6 +45,15 @@ for i = 1, #ARGV, 3 do
     end
   elseif op == 'd' then
     redis.call('HDEL', k, f)
+  elseif op == 'm' then
+    local member = f .. ':' .. v
+    if redis.call('HEXISTS', k, member) == 0 then
+      local count = tonumber(redis.call('HGET', k, f) or '0')
+      if count < tonumber(ARGV[i + 3]) then
+        redis.call('HSET', k, member, 1)
+        redis.call('HINCRBY', k, f, 1)
+      end
+    end
   else
     return redis.error_reply('unknown velocity op ' .. op)
   end
