@@ -116,14 +116,14 @@ impl Drop for RedisServer {
 struct Env {
     store: Arc<dyn Store>,
     replica: Arc<dyn Store>,
-    _guard: Box<dyn std::any::Any + Send>,
+    guard: Box<dyn std::any::Any + Send>,
 }
 
 fn sqlite_env() -> Env {
     let dir = TempDir::new("sqlite");
     let store: Arc<dyn Store> =
         Arc::new(SqliteStore::open(SqliteOptions::new(dir.path().join("ward.db"))).expect("open sqlite"));
-    Env { replica: store.clone(), store, _guard: Box::new(dir) }
+    Env { replica: store.clone(), store, guard: Box::new(dir) }
 }
 
 async fn redis_env() -> Env {
@@ -134,7 +134,7 @@ async fn redis_env() -> Env {
     options.prefix = format!("test{}-{}:", std::process::id(), N.fetch_add(1, Ordering::Relaxed));
     let store: Arc<dyn Store> = Arc::new(RedisStore::open(options.clone()).await.expect("connect to redis"));
     let replica: Arc<dyn Store> = Arc::new(RedisStore::open(options).await.expect("connect a second replica"));
-    Env { store, replica, _guard: Box::new(server) }
+    Env { store, replica, guard: Box::new(server) }
 }
 
 const A: &str = "acct_a";
@@ -530,4 +530,27 @@ async fn sqlite_state_survives_a_restart() {
     s.close().await.unwrap();
     drop(s);
     check(SqliteStore::open(options()).expect("reopen again")).await;
+}
+
+/// Redis forgets its scripts on a restart or failover (`SCRIPT FLUSH` does the same): the store
+/// loads them again and the call that met `NOSCRIPT`, which ran nothing, runs once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_reloads_scripts_after_a_flush() {
+    let env = redis_env().await;
+    let s = &*env.store;
+    s.commit(A, ops("card:1", vec![FieldOp::Incr("n".into(), 1)])).await.unwrap();
+    let server = env.guard.downcast_ref::<RedisServer>().expect("a redis environment");
+    let mut conn = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    conn.write_all(b"SCRIPT FLUSH\r\n").expect("send");
+    let mut buf = [0u8; 16];
+    let n = conn.read(&mut buf).expect("answer");
+    assert!(buf[..n].starts_with(b"+OK"), "{:?}", String::from_utf8_lossy(&buf[..n]));
+    let batch = WriteBatch {
+        docs: vec![doc(Kind::Charge, "ch_1", None, "{}")],
+        entities: vec![("card:1".into(), vec![FieldOp::Incr("n".into(), 1)])],
+        ..WriteBatch::default()
+    };
+    s.commit(A, batch).await.unwrap();
+    assert_eq!(entity(s, A, "card:1").await.get("n"), Some(&2), "counted once, not lost nor doubled");
+    assert_eq!(ids(&s.list(A, Kind::Charge, &query(10, None, None, None)).await.unwrap()), ["ch_1"]);
 }
