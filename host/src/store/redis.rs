@@ -48,18 +48,15 @@ use std::time::Duration;
 use ::redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use ::redis::{AsyncCommands, Script};
 use async_trait::async_trait;
-use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
 use super::entities::{FieldMap, FieldOp};
 use super::types::{Doc, IdempotencyRecord, Kind, ListQuery, Page, WriteBatch};
 use super::{Store, StoreError};
 
+mod keys;
 mod lua;
 
-/// Characters escaped in an account inside a key: the separator and the hash-tag braces.
-const ACCOUNT_ESCAPES: &AsciiSet = &CONTROLS.add(b'%').add(b':').add(b'{').add(b'}');
-/// Characters escaped in an entity key inside a key: the hash-tag braces.
-const ENTITY_ESCAPES: &AsciiSet = &CONTROLS.add(b'%').add(b'{').add(b'}');
+use keys::Keys;
 
 /// How the Redis store is set up.
 #[derive(Clone, Debug)]
@@ -83,7 +80,7 @@ impl RedisOptions {
 /// The Redis store.
 pub struct RedisStore {
     conn: ConnectionManager,
-    prefix: String,
+    keys: Keys,
     entity_ops: Script,
     commit_docs: Script,
     list: Script,
@@ -111,7 +108,7 @@ impl RedisStore {
         let conn = client.get_connection_manager_with_config(config).await?;
         let store = RedisStore {
             conn,
-            prefix: options.prefix,
+            keys: Keys::new(options.prefix),
             entity_ops: Script::new(lua::ENTITY_OPS),
             commit_docs: Script::new(lua::COMMIT_DOCS),
             list: Script::new(lua::LIST),
@@ -124,39 +121,6 @@ impl RedisStore {
             script.load_async(&mut conn).await?;
         }
         Ok(store)
-    }
-
-    /// `<prefix>{<account>}:`, the start of every key of an account's objects.
-    fn account_base(&self, account: &str) -> String {
-        format!("{}{{{}}}:", self.prefix, utf8_percent_encode(account, ACCOUNT_ESCAPES))
-    }
-
-    fn entity_key(&self, account: &str, key: &str) -> String {
-        format!(
-            "{}{{{}:{}}}:e",
-            self.prefix,
-            utf8_percent_encode(account, ACCOUNT_ESCAPES),
-            utf8_percent_encode(key, ENTITY_ESCAPES)
-        )
-    }
-
-    fn doc_key(base: &str, kind: Kind, id: &str) -> String {
-        format!("{base}doc:{}:{id}", kind.as_str())
-    }
-
-    fn index_key(base: &str, kind: Kind, tag: Option<&str>) -> String {
-        match tag {
-            Some(tag) => format!("{base}idx:{}:{tag}", kind.as_str()),
-            None => format!("{base}idx:{}", kind.as_str()),
-        }
-    }
-
-    fn api_key_key(&self, api_key: &str) -> String {
-        format!("{}apikey:{{{api_key}}}", self.prefix)
-    }
-
-    fn accounts_key(&self) -> String {
-        format!("{}accounts", self.prefix)
     }
 
     /// The object writes of a batch as the arguments of [`lua::COMMIT_DOCS`], or `None` when
@@ -255,7 +219,7 @@ impl Store for RedisStore {
     }
 
     async fn account_for_key(&self, api_key: &str) -> Result<Option<String>, StoreError> {
-        Ok(self.conn.clone().get(self.api_key_key(api_key)).await?)
+        Ok(self.conn.clone().get(self.keys.api_key(api_key)).await?)
     }
 
     async fn put_api_key(&self, api_key: &str, account: &str) -> Result<(), StoreError> {
@@ -268,7 +232,7 @@ impl Store for RedisStore {
         }
         let mut pipe = ::redis::pipe();
         for key in keys {
-            pipe.hgetall(self.entity_key(account, key));
+            pipe.hgetall(self.keys.entity(account, key));
         }
         let raw: Vec<Vec<(String, String)>> = pipe.query_async(&mut self.conn.clone()).await?;
         raw.into_iter()
@@ -280,7 +244,7 @@ impl Store for RedisStore {
     }
 
     async fn get(&self, account: &str, kind: Kind, id: &str) -> Result<Option<Doc>, StoreError> {
-        let key = Self::doc_key(&self.account_base(account), kind, id);
+        let key = Keys::doc(&self.keys.account(account), kind, id);
         let (created, tag, body): (Option<String>, Option<String>, Option<String>) = ::redis::cmd("HMGET")
             .arg(&key)
             .arg(&["created", "tag", "body"])
@@ -297,7 +261,7 @@ impl Store for RedisStore {
 
     async fn list(&self, account: &str, kind: Kind, query: &ListQuery) -> Result<Page, StoreError> {
         let limit = query.limit.clamp(1, 100);
-        let base = self.account_base(account);
+        let base = self.keys.account(account);
         let (dir, cursor) = match (&query.starting_after, &query.ending_before) {
             (Some(id), _) => ("after", id.as_str()),
             (None, Some(id)) => ("before", id.as_str()),
@@ -305,7 +269,7 @@ impl Store for RedisStore {
         };
         let flat: Vec<String> = self
             .list
-            .key(Self::index_key(&base, kind, query.tag.as_deref()))
+            .key(Keys::index(&base, kind, query.tag.as_deref()))
             .arg(&base)
             .arg(kind.as_str())
             .arg(dir)
@@ -333,12 +297,12 @@ impl Store for RedisStore {
     }
 
     async fn count(&self, account: &str, kind: Kind, tag: &str) -> Result<u64, StoreError> {
-        let key = Self::index_key(&self.account_base(account), kind, Some(tag));
+        let key = Keys::index(&self.keys.account(account), kind, Some(tag));
         Ok(self.conn.clone().zcard(key).await?)
     }
 
     async fn idempotency(&self, account: &str, key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {
-        let rkey = format!("{}idem:{key}", self.account_base(account));
+        let rkey = format!("{}idem:{key}", self.keys.account(account));
         let (fingerprint, status, body, created): (Option<String>, Option<String>, Option<String>, Option<String>) =
             ::redis::cmd("HMGET")
                 .arg(&rkey)
@@ -362,7 +326,7 @@ impl Store for RedisStore {
         if self.closed.load(Ordering::Acquire) {
             return Err(StoreError::Closed);
         }
-        let base = self.account_base(account);
+        let base = self.keys.account(account);
         let mut writes: Vec<Write<'_>> = Vec::new();
         if let Some(args) = Self::doc_args(&base, &batch) {
             let mut invocation = self.commit_docs.key(format!("{base}seq"));
@@ -374,7 +338,7 @@ impl Store for RedisStore {
             if ops.is_empty() {
                 continue;
             }
-            let mut invocation = self.entity_ops.key(self.entity_key(account, key));
+            let mut invocation = self.entity_ops.key(self.keys.entity(account, key));
             invocation.arg(entity_args(ops));
             let mut conn = self.conn.clone();
             writes.push(Box::pin(async move { Ok(invocation.invoke_async::<()>(&mut conn).await?) }));
@@ -384,9 +348,9 @@ impl Store for RedisStore {
             // transaction, which a cluster would refuse across slots.
             let mut pipe = ::redis::pipe();
             for key in &batch.api_keys {
-                pipe.set(self.api_key_key(key), account).ignore();
+                pipe.set(self.keys.api_key(key), account).ignore();
             }
-            pipe.sadd(self.accounts_key(), account).ignore();
+            pipe.sadd(self.keys.accounts(), account).ignore();
             let mut conn = self.conn.clone();
             writes.push(Box::pin(async move { Ok(pipe.query_async::<()>(&mut conn).await?) }));
         }
@@ -394,7 +358,7 @@ impl Store for RedisStore {
     }
 
     async fn accounts(&self) -> Result<Vec<String>, StoreError> {
-        let mut out: Vec<String> = self.conn.clone().smembers(self.accounts_key()).await?;
+        let mut out: Vec<String> = self.conn.clone().smembers(self.keys.accounts()).await?;
         out.sort();
         Ok(out)
     }
@@ -409,14 +373,6 @@ impl Store for RedisStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn accounts_cannot_alias_in_entity_keys() {
-        let a = format!("ward:{{{}:{}}}:e", utf8_percent_encode("acct:x", ACCOUNT_ESCAPES), "y");
-        let b = format!("ward:{{{}:{}}}:e", utf8_percent_encode("acct", ACCOUNT_ESCAPES), "x:y");
-        assert_ne!(a, b);
-        assert_eq!(a, "ward:{acct%3Ax:y}:e");
-    }
 
     #[test]
     fn ops_encode_as_quadruples() {
