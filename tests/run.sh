@@ -11,6 +11,12 @@ step() { printf '\n=== %s\n' "$*"; }
 step "toolchain"
 rustup target add wasm32-unknown-unknown >/dev/null
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
+# The store tests start their own redis-server (Debian's package); they fail without it.
+if ! command -v redis-server >/dev/null; then
+    SUDO=""
+    [ "$(id -u)" = 0 ] || SUDO=sudo
+    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq redis-server
+fi
 
 step "WebAssembly component and test plugins"
 bash tests/build-component.sh

@@ -2,14 +2,16 @@
 //! velocity counters, idempotency records and API keys.
 //!
 //! One trait, two implementations: [`SqliteStore`] (embedded, a single WAL-mode file, the default)
-//! and a Redis store (shared by many replicas). The server only talks to [`Store`], and the same
+//! and [`RedisStore`] (shared by many replicas). The server only talks to [`Store`], and the same
 //! test suite (`host/tests/store.rs`) runs against both.
 
 mod entities;
+mod redis;
 mod sqlite;
 mod types;
 
 pub use entities::{EntityIndex, FieldMap, FieldOp, apply_ops};
+pub use redis::{RedisOptions, RedisStore};
 pub use sqlite::{SqliteOptions, SqliteStore};
 pub use types::{Doc, IdempotencyRecord, Kind, ListQuery, Page, WriteBatch};
 

@@ -1,0 +1,159 @@
+//! The Lua scripts the Redis store runs. Each touches keys of one hash tag only (one cluster
+//! slot), so each runs atomically on one node; the key of that tag is always `KEYS[1]`, and the
+//! other keys a script touches are built from `ARGV[1]`, the account's key prefix, which carries
+//! the same hash tag.
+
+/// Applies velocity operations to one entity hash, in order, with the semantics of
+/// [`apply_ops`](super::super::entities::apply_ops).
+///
+/// `KEYS[1]`: the entity hash. `ARGV`: quadruples `op, field, value, extra` with `op` one of
+/// `i` (incr), `<` (min), `>` (max), `d` (delete; value ignored) and `m` (add member: `field` is
+/// the set's count field, `value` the member, `extra` the cap). Values are canonical decimal
+/// `i64`s; unused slots are empty.
+///
+/// Min and max compare the decimal strings rather than Lua numbers, which are doubles and would
+/// round values above 2^53. An increment that overflows saturates, as `saturating_add` does,
+/// instead of failing halfway through the list. Running in one script is also what keeps a
+/// capped set's cap exact when two replicas add members at once.
+pub const ENTITY_OPS: &str = r#"
+local k = KEYS[1]
+local function less(a, b)
+  local na, nb = string.sub(a, 1, 1) == '-', string.sub(b, 1, 1) == '-'
+  if na ~= nb then return na end
+  if #a ~= #b then
+    if na then return #a > #b end
+    return #a < #b
+  end
+  if na then return a > b end
+  return a < b
+end
+for i = 1, #ARGV, 4 do
+  local op, f, v = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  if op == 'i' then
+    local r = redis.pcall('HINCRBY', k, f, v)
+    if type(r) == 'table' and r.err then
+      if not string.find(r.err, 'overflow', 1, true) then return redis.error_reply(r.err) end
+      if string.sub(v, 1, 1) == '-' then r = '-9223372036854775808' else r = '9223372036854775807' end
+      redis.call('HSET', k, f, r)
+    elseif r == 0 then
+      redis.call('HDEL', k, f)
+    end
+  elseif op == '<' or op == '>' then
+    local cur = redis.call('HGET', k, f)
+    if not cur or (op == '<' and less(v, cur)) or (op == '>' and less(cur, v)) then
+      redis.call('HSET', k, f, v)
+    end
+  elseif op == 'd' then
+    redis.call('HDEL', k, f)
+  elseif op == 'm' then
+    local member = f .. ':' .. v
+    if redis.call('HEXISTS', k, member) == 0 then
+      local count = tonumber(redis.call('HGET', k, f) or '0')
+      if count < tonumber(ARGV[i + 3]) then
+        redis.call('HSET', k, member, 1)
+        redis.call('HINCRBY', k, f, 1)
+      end
+    end
+  else
+    return redis.error_reply('unknown velocity op ' .. op)
+  end
+end
+return 1
+"#;
+
+/// Applies one batch's object writes, deletes and idempotency record for one account.
+///
+/// `KEYS[1]`: the account's sequence counter. `ARGV[1]`: the account's key prefix
+/// (`<prefix>{<account>}:`). Then records, each a tag and its fields:
+/// `put kind id created has_tag tag body`, `del kind id`,
+/// `idem key fingerprint status body created`.
+///
+/// An upsert keeps the object's sequence (its place in lists) and moves it between tag indexes
+/// when its tag changes; that needs a read before the write, hence a script and not MULTI/EXEC.
+pub const COMMIT_DOCS: &str = r#"
+local base = ARGV[1]
+local i = 2
+while i <= #ARGV do
+  local rec = ARGV[i]
+  if rec == 'put' then
+    local kind, id, created, has_tag, tag, body =
+      ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6]
+    i = i + 7
+    local dk = base .. 'doc:' .. kind .. ':' .. id
+    local idx = base .. 'idx:' .. kind
+    local old = redis.call('HMGET', dk, 'seq', 'tag')
+    local seq = old[1]
+    if not seq then
+      seq = redis.call('INCR', KEYS[1])
+    elseif old[2] then
+      redis.call('ZREM', idx .. ':' .. old[2], id)
+    end
+    redis.call('HSET', dk, 'created', created, 'body', body, 'seq', seq)
+    redis.call('ZADD', idx, seq, id)
+    if has_tag == '1' then
+      redis.call('HSET', dk, 'tag', tag)
+      redis.call('ZADD', idx .. ':' .. tag, seq, id)
+    else
+      redis.call('HDEL', dk, 'tag')
+    end
+  elseif rec == 'del' then
+    local kind, id = ARGV[i + 1], ARGV[i + 2]
+    i = i + 3
+    local dk = base .. 'doc:' .. kind .. ':' .. id
+    local idx = base .. 'idx:' .. kind
+    local old = redis.call('HMGET', dk, 'seq', 'tag')
+    if old[1] then
+      redis.call('ZREM', idx, id)
+      if old[2] then redis.call('ZREM', idx .. ':' .. old[2], id) end
+      redis.call('DEL', dk)
+    end
+  elseif rec == 'idem' then
+    redis.call('HSET', base .. 'idem:' .. ARGV[i + 1],
+      'fingerprint', ARGV[i + 2], 'status', ARGV[i + 3], 'body', ARGV[i + 4], 'created', ARGV[i + 5])
+    i = i + 6
+  else
+    return redis.error_reply('unknown record ' .. rec)
+  end
+end
+return 1
+"#;
+
+/// A page of one kind, read in one consistent step.
+///
+/// `KEYS[1]`: the index to walk (the kind's, or the kind-and-tag one). `ARGV`: account key
+/// prefix, kind, direction (`''` from the newest, `after` older than the cursor, `before` newer
+/// than it), cursor id, how many. Returns flat quintuples `id created has_tag tag body`, in index
+/// order (newest first, or oldest first for `before`). A cursor that names no object gives
+/// nothing, as in the SQLite store.
+pub const LIST: &str = r#"
+local base, kind, dir, cursor, n = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
+local ids
+if dir == '' then
+  ids = redis.call('ZREVRANGEBYSCORE', KEYS[1], '+inf', '-inf', 'LIMIT', 0, n)
+else
+  local seq = redis.call('HGET', base .. 'doc:' .. kind .. ':' .. cursor, 'seq')
+  if not seq then return {} end
+  if dir == 'after' then
+    ids = redis.call('ZREVRANGEBYSCORE', KEYS[1], '(' .. seq, '-inf', 'LIMIT', 0, n)
+  else
+    ids = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. seq, '+inf', 'LIMIT', 0, n)
+  end
+end
+local out = {}
+for _, id in ipairs(ids) do
+  local d = redis.call('HMGET', base .. 'doc:' .. kind .. ':' .. id, 'created', 'tag', 'body')
+  if d[1] then
+    out[#out + 1] = id
+    out[#out + 1] = d[1]
+    if d[2] then
+      out[#out + 1] = '1'
+      out[#out + 1] = d[2]
+    else
+      out[#out + 1] = '0'
+      out[#out + 1] = ''
+    end
+    out[#out + 1] = d[3]
+  end
+end
+return out
+"#;
