@@ -10,7 +10,7 @@ use super::api::ids;
 use super::config::{ServeConfig, StoreConfig};
 use super::engines::{Backend, Engines};
 use crate::runtime::{RuntimeConfig, WasmRuntime, component_path, default_cache_dir};
-use crate::store::{Doc, Kind, SqliteOptions, SqliteStore, Store, WriteBatch};
+use crate::store::{Doc, Kind, RedisStore, SqliteOptions, SqliteStore, Store, WriteBatch};
 
 /// The account `ward serve` creates on first start.
 pub const DEFAULT_ACCOUNT: &str = "acct_default";
@@ -56,9 +56,11 @@ pub async fn start(config: ServeConfig) -> Result<Started, StartError> {
             SqliteStore::open(SqliteOptions::new(path))
                 .map_err(|e| StartError::Store { what: path.display().to_string(), message: e.to_string() })?,
         ),
-        StoreConfig::Redis(url) => {
-            return Err(StartError::Store { what: url.clone(), message: "REDIS_PENDING".into() });
-        }
+        StoreConfig::Redis(url) => Arc::new(
+            RedisStore::connect(url)
+                .await
+                .map_err(|e| StartError::Store { what: url.clone(), message: e.to_string() })?,
+        ),
     };
     let bundle = match &config.bundle {
         Some(p) => std::fs::read(p).map_err(|e| StartError::Engine(format!("{}: {e}", p.display())))?,

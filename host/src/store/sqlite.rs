@@ -44,7 +44,7 @@ impl SqliteOptions {
 type Reply = oneshot::Sender<Result<(), StoreError>>;
 
 enum Msg {
-    Write { account: String, batch: WriteBatch, reply: Reply },
+    Write { account: String, batch: Box<WriteBatch>, reply: Reply },
     Close { reply: oneshot::Sender<()> },
 }
 
@@ -153,7 +153,7 @@ impl Store for SqliteStore {
         }
         let (reply, rx) = oneshot::channel();
         self.sender()?
-            .send(Msg::Write { account: account.to_owned(), batch, reply })
+            .send(Msg::Write { account: account.to_owned(), batch: Box::new(batch), reply })
             .map_err(|_| StoreError::Closed)?;
         rx.await.map_err(|_| StoreError::Closed)?
     }
@@ -197,7 +197,7 @@ impl Writer {
             let mut next = Some(first);
             while let Some(msg) = next.take() {
                 match msg {
-                    Msg::Write { account, batch, reply } => group.push((account, batch, reply)),
+                    Msg::Write { account, batch, reply } => group.push((account, *batch, reply)),
                     Msg::Close { reply } => {
                         close = Some(reply);
                         break;

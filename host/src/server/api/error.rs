@@ -13,8 +13,8 @@ use crate::store::StoreError;
 pub struct ApiError {
     /// HTTP status.
     pub status: StatusCode,
-    /// The Stripe error object.
-    pub error: StripeError,
+    /// The Stripe error object (boxed: it is large, and errors travel in every `Result`).
+    pub error: Box<StripeError>,
     /// The charge a card error belongs to (Stripe puts it on the error).
     pub charge: Option<String>,
 }
@@ -42,7 +42,7 @@ impl ApiError {
 
     /// 400 with a given Stripe error.
     pub fn bad(error: StripeError) -> Self {
-        ApiError { status: StatusCode::BAD_REQUEST, error, charge: None }
+        ApiError { status: StatusCode::BAD_REQUEST, error: Box::new(error), charge: None }
     }
 
     /// 404 `resource_missing`.
@@ -51,45 +51,45 @@ impl ApiError {
         if param.is_empty() {
             error.param = None;
         }
-        ApiError { status: StatusCode::NOT_FOUND, error, charge: None }
+        ApiError { status: StatusCode::NOT_FOUND, error: Box::new(error), charge: None }
     }
 
     /// 401 for a missing or unknown API key.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         ApiError {
             status: StatusCode::UNAUTHORIZED,
-            error: StripeError {
+            error: Box::new(StripeError {
                 kind: ErrorType::InvalidRequestError,
                 code: Some("api_key_invalid".into()),
                 decline_code: None,
                 message: message.into(),
                 param: None,
-            },
+            }),
             charge: None,
         }
     }
 
     /// 402 for a declined (blocked) charge.
     pub fn card(error: StripeError, charge: &str) -> Self {
-        ApiError { status: StatusCode::PAYMENT_REQUIRED, error, charge: Some(charge.to_owned()) }
+        ApiError { status: StatusCode::PAYMENT_REQUIRED, error: Box::new(error), charge: Some(charge.to_owned()) }
     }
 
     /// A client error with another status (405, 409, 413, 415).
     pub fn status(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
-        ApiError { status, error: StripeError::invalid_request(code, message), charge: None }
+        ApiError { status, error: Box::new(StripeError::invalid_request(code, message)), charge: None }
     }
 
     /// 500 `api_error`: Ward's own failure.
     pub fn internal(code: &str, message: impl Into<String>) -> Self {
         ApiError {
             status: StatusCode::INTERNAL_SERVER_ERROR,
-            error: StripeError {
+            error: Box::new(StripeError {
                 kind: ErrorType::ApiError,
                 code: Some(code.into()),
                 decline_code: None,
                 message: message.into(),
                 param: None,
-            },
+            }),
             charge: None,
         }
     }

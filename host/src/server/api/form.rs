@@ -47,7 +47,7 @@ fn check_depth(v: &Value, depth: usize) -> Result<(), ApiError> {
 }
 
 /// Parses `application/x-www-form-urlencoded` with Stripe's bracket nesting. Every leaf is a
-/// string; handlers (and [`super::coerce`]) read numbers and booleans out of them.
+/// string; handlers (and [`super::params::coerce`]) read numbers and booleans out of them.
 pub fn parse_form(body: &[u8]) -> Result<Value, ApiError> {
     let mut root = Value::Object(Map::new());
     for (n, pair) in body.split(|b| *b == b'&').filter(|p| !p.is_empty()).enumerate() {
