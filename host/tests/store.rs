@@ -166,7 +166,7 @@ fn query(limit: usize, after: Option<&str>, before: Option<&str>, tag: Option<&s
 }
 
 async fn entity(store: &dyn Store, account: &str, key: &str) -> FieldMap {
-    store.read_entities(account, &[key.to_owned()]).await.expect("read entity").remove(0)
+    (*store.read_entities(account, &[key.to_owned()]).await.expect("read entity").remove(0)).clone()
 }
 
 /// Put, get, upsert (keeps the list position), delete.
@@ -361,6 +361,7 @@ async fn entity_ops(env: &Env) {
     env.replica.commit(A, batch).await.unwrap();
     let keys: Vec<String> = ["ip:10.0.0.1", "nobody", "email:a@example.com"].map(String::from).into();
     let maps = s.read_entities(A, &keys).await.unwrap();
+    let maps: Vec<FieldMap> = maps.iter().map(|m| (**m).clone()).collect();
     assert_eq!(maps, [FieldMap::from([("t".into(), 7)]), FieldMap::new(), FieldMap::from([("n".into(), 1)])]);
     assert!(s.read_entities(A, &[]).await.unwrap().is_empty());
     // An entity whose every field is gone reads as empty.
@@ -515,7 +516,7 @@ async fn sqlite_state_survives_a_restart() {
             assert_eq!(s.accounts().await.unwrap(), [A]);
             let keys = ["card:1".to_owned(), "card:2".to_owned()];
             let maps = s.read_entities(A, &keys).await.unwrap();
-            assert_eq!(maps[0], FieldMap::from([("n".into(), 5), ("last".into(), 4)]));
+            assert_eq!(*maps[0], FieldMap::from([("n".into(), 5), ("last".into(), 4)]));
             assert!(maps[1].is_empty());
             s
         }

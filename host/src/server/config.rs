@@ -38,6 +38,9 @@ pub struct ServeConfig {
     pub api_key: Option<String>,
     /// `text` or `json` logs.
     pub log_format: String,
+    /// `fsync` (a write is acknowledged once on disk) or `os` (once handed to the operating
+    /// system: survives a crash of Ward, not of the machine).
+    pub durability: String,
 }
 
 impl Default for ServeConfig {
@@ -53,6 +56,7 @@ impl Default for ServeConfig {
             webhook_secret: None,
             api_key: None,
             log_format: "text".into(),
+            durability: "fsync".into(),
         }
     }
 }
@@ -81,6 +85,8 @@ pub struct FileConfig {
     pub api_key: Option<String>,
     /// `log_format = "json"`.
     pub log_format: Option<String>,
+    /// `durability = "os"`.
+    pub durability: Option<String>,
 }
 
 /// Why a configuration was refused.
@@ -128,6 +134,7 @@ impl ServeConfig {
             webhook_secret: over.webhook_secret.or(file.webhook_secret),
             api_key: over.api_key.or(file.api_key),
             log_format: over.log_format.or(file.log_format).unwrap_or(d.log_format),
+            durability: over.durability.or(file.durability).unwrap_or(d.durability),
             data_dir,
         };
         config.check()?;
@@ -146,6 +153,9 @@ impl ServeConfig {
         }
         if !["text", "json"].contains(&self.log_format.as_str()) {
             return Err(ConfigError::Invalid(format!("log_format must be text or json, not {}", self.log_format)));
+        }
+        if !["fsync", "os"].contains(&self.durability.as_str()) {
+            return Err(ConfigError::Invalid(format!("durability must be fsync or os, not {}", self.durability)));
         }
         if let Some(k) = &self.api_key
             && !k.starts_with("sk_")

@@ -11,7 +11,7 @@ use ward_core::{Assessment, Payment, Value};
 use super::api::ApiError;
 use crate::store::{FieldMap, FieldOp, Store};
 use crate::velocity::{
-    self, EntityRef, LabelEvent, LabelKind, Outcome, PaymentEntities, PaymentEvent, entities_of, usd_cents,
+    self, EntityKind, EntityRef, LabelEvent, LabelKind, Outcome, PaymentEntities, PaymentEvent, entities_of, usd_cents,
 };
 
 /// What [`gather`] found.
@@ -43,7 +43,7 @@ pub async fn gather(
     let refs: Vec<&EntityRef> = entities.all().collect();
     let keys: Vec<String> = refs.iter().map(|e| e.key()).collect();
     let maps = store.read_entities(account, &keys).await?;
-    let by_key: HashMap<&str, &FieldMap> = keys.iter().map(String::as_str).zip(maps.iter()).collect();
+    let by_key: HashMap<&str, &FieldMap> = keys.iter().map(String::as_str).zip(maps.iter().map(|m| &**m)).collect();
     let context = if wanted.is_empty() {
         BTreeMap::new()
     } else {
@@ -98,10 +98,10 @@ pub enum Label {
 
 /// The velocity updates a label makes, at label time, for the entities of the stored charge.
 pub fn label_ops(charge: &Json, label: Label, now: i64, account: &str) -> Vec<(String, Vec<FieldOp>)> {
-    let Ok(payment) = serde_json::from_value::<Payment>(charge["ward"]["payment"].clone()) else {
+    let entities = entities_from_keys(charge["ward"]["entities"].as_array().map_or(&[][..], Vec::as_slice), account);
+    let Some(created) = charge["created"].as_i64() else {
         return Vec::new();
     };
-    let entities = entities_of(&payment, account);
     let kind = match label {
         Label::Fraud => LabelKind::Refund { fraudulent: true },
         Label::Dispute => LabelKind::FraudDispute,
@@ -109,9 +109,27 @@ pub fn label_ops(charge: &Json, label: Label, now: i64, account: &str) -> Vec<(S
         Label::Refund => LabelKind::Refund { fraudulent: false },
     };
     let id = charge["id"].as_str().unwrap_or_default();
-    let event = LabelEvent { kind, time: now, payment_created: payment.created, payment_id: id, entities: &entities };
+    let event = LabelEvent { kind, time: now, payment_created: created, payment_id: id, entities: &entities };
     velocity::label_updates(&event)
         .into_iter()
         .map(|(e, ops)| (e.key(), ops.into_iter().map(FieldOp::from).collect()))
         .collect()
+}
+
+/// The entities recorded on a charge (its `ward.entities` keys), back as a [`PaymentEntities`].
+fn entities_from_keys(keys: &[Json], account: &str) -> PaymentEntities {
+    let mut out = PaymentEntities::merchant_only(account);
+    for e in keys.iter().filter_map(Json::as_str).filter_map(|k| EntityRef::from_key(k).ok()) {
+        let slot = match e.kind {
+            EntityKind::CardNumber => &mut out.card_number,
+            EntityKind::Customer => &mut out.customer,
+            EntityKind::Email => &mut out.email,
+            EntityKind::IpAddress => &mut out.ip_address,
+            EntityKind::BillingAddress => &mut out.billing_address,
+            EntityKind::ShippingAddress => &mut out.shipping_address,
+            EntityKind::Merchant => continue,
+        };
+        *slot = Some(e);
+    }
+    out
 }

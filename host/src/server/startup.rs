@@ -53,7 +53,7 @@ pub struct Started {
 pub async fn start(config: ServeConfig) -> Result<Started, StartError> {
     let store: Arc<dyn Store> = match &config.store {
         StoreConfig::Sqlite(path) => Arc::new(
-            SqliteStore::open(SqliteOptions::new(path))
+            SqliteStore::open(SqliteOptions { fsync: config.durability == "fsync", ..SqliteOptions::new(path) })
                 .map_err(|e| StartError::Store { what: path.display().to_string(), message: e.to_string() })?,
         ),
         StoreConfig::Redis(url) => Arc::new(

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash, Hasher};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// The fields of one entity (the velocity module's map).
 pub type FieldMap = crate::velocity::FieldMap;
@@ -73,7 +73,7 @@ const SHARDS: usize = 64;
 /// Every entity's fields in memory, sharded by key. The embedded store keeps this as its read
 /// path and rebuilds it from the database at start.
 pub struct EntityIndex {
-    shards: Vec<Mutex<HashMap<(String, String), FieldMap>>>,
+    shards: Vec<Mutex<HashMap<(String, String), Arc<FieldMap>>>>,
     hasher: std::collections::hash_map::RandomState,
 }
 
@@ -87,35 +87,35 @@ impl Default for EntityIndex {
 }
 
 impl EntityIndex {
-    fn shard(&self, account: &str, key: &str) -> &Mutex<HashMap<(String, String), FieldMap>> {
+    fn shard(&self, account: &str, key: &str) -> &Mutex<HashMap<(String, String), Arc<FieldMap>>> {
         let mut h = self.hasher.build_hasher();
         account.hash(&mut h);
         key.hash(&mut h);
         &self.shards[(h.finish() as usize) % SHARDS]
     }
 
-    /// A copy of one entity's fields (empty when unknown).
-    pub fn read(&self, account: &str, key: &str) -> FieldMap {
+    /// One entity's fields (empty when unknown), shared: readers never copy a map.
+    pub fn read(&self, account: &str, key: &str) -> Arc<FieldMap> {
         let shard = self.shard(account, key).lock().unwrap_or_else(|p| p.into_inner());
         shard.get(&(account.to_owned(), key.to_owned())).cloned().unwrap_or_default()
     }
 
-    /// Applies operations to one entity; returns its fields afterwards.
-    pub fn apply(&self, account: &str, key: &str, ops: &[FieldOp]) -> FieldMap {
+    /// Applies operations to one entity. A map a reader still holds is copied first (copy on
+    /// write), so readers see either the old or the new fields, never a mix.
+    pub fn apply(&self, account: &str, key: &str, ops: &[FieldOp]) {
         let mut shard = self.shard(account, key).lock().unwrap_or_else(|p| p.into_inner());
-        let map = shard.entry((account.to_owned(), key.to_owned())).or_default();
-        apply_ops(map, ops);
-        let out = map.clone();
+        let id = (account.to_owned(), key.to_owned());
+        let map = shard.entry(id.clone()).or_default();
+        apply_ops(Arc::make_mut(map), ops);
         if map.is_empty() {
-            shard.remove(&(account.to_owned(), key.to_owned()));
+            shard.remove(&id);
         }
-        out
     }
 
     /// Replaces one entity's fields (loading from disk).
     pub fn load(&self, account: &str, key: &str, map: FieldMap) {
         let mut shard = self.shard(account, key).lock().unwrap_or_else(|p| p.into_inner());
-        shard.insert((account.to_owned(), key.to_owned()), map);
+        shard.insert((account.to_owned(), key.to_owned()), Arc::new(map));
     }
 
     /// How many entities are held.

@@ -15,6 +15,8 @@ pub use redis::{RedisOptions, RedisStore};
 pub use sqlite::{SqliteOptions, SqliteStore};
 pub use types::{Doc, IdempotencyRecord, Kind, ListQuery, Page, WriteBatch};
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 
 /// Why the store could not do what was asked. These are Ward's failures, never the client's.
@@ -61,8 +63,9 @@ pub trait Store: Send + Sync + 'static {
     async fn put_api_key(&self, api_key: &str, account: &str) -> Result<(), StoreError>;
 
     /// The velocity field maps of many entities in one read; entry `i` belongs to `keys[i]`
-    /// (empty when the entity has no history).
-    async fn read_entities(&self, account: &str, keys: &[String]) -> Result<Vec<FieldMap>, StoreError>;
+    /// (empty when the entity has no history). Shared, not copied: a map can hold thousands of
+    /// fields (a merchant's hourly buckets).
+    async fn read_entities(&self, account: &str, keys: &[String]) -> Result<Vec<Arc<FieldMap>>, StoreError>;
 
     /// One object.
     async fn get(&self, account: &str, kind: Kind, id: &str) -> Result<Option<Doc>, StoreError>;

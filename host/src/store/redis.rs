@@ -47,6 +47,8 @@ use std::time::Duration;
 
 use ::redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use ::redis::{AsyncCommands, Script};
+use std::sync::Arc;
+
 use async_trait::async_trait;
 
 use super::entities::{FieldMap, FieldOp};
@@ -226,7 +228,7 @@ impl Store for RedisStore {
         self.commit(account, WriteBatch { api_keys: vec![api_key.to_owned()], ..WriteBatch::default() }).await
     }
 
-    async fn read_entities(&self, account: &str, keys: &[String]) -> Result<Vec<FieldMap>, StoreError> {
+    async fn read_entities(&self, account: &str, keys: &[String]) -> Result<Vec<Arc<FieldMap>>, StoreError> {
         if keys.is_empty() {
             return Ok(Vec::new());
         }
@@ -238,7 +240,9 @@ impl Store for RedisStore {
         raw.into_iter()
             .zip(keys)
             .map(|(fields, key)| {
-                fields.into_iter().map(|(f, v)| Ok((f, parse_i64(&format!("entity {key}"), &v)?))).collect()
+                let map: Result<FieldMap, StoreError> =
+                    fields.into_iter().map(|(f, v)| Ok((f, parse_i64(&format!("entity {key}"), &v)?))).collect();
+                map.map(Arc::new)
             })
             .collect()
     }

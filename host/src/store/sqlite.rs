@@ -32,12 +32,15 @@ pub struct SqliteOptions {
     pub max_group: usize,
     /// Batches between two compactions of the velocity log.
     pub compact_every: usize,
+    /// Whether a commit waits for the disk (the default) or only for the operating system, which
+    /// survives `kill -9` but not a power cut.
+    pub fsync: bool,
 }
 
 impl SqliteOptions {
     /// Defaults for a database at `path`.
     pub fn new(path: impl Into<PathBuf>) -> Self {
-        SqliteOptions { path: path.into(), max_group: 1024, compact_every: 200_000 }
+        SqliteOptions { path: path.into(), max_group: 1024, compact_every: 200_000, fsync: true }
     }
 }
 
@@ -64,7 +67,7 @@ impl SqliteStore {
         if let Some(dir) = options.path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::Database(format!("{}: {e}", dir.display())))?;
         }
-        let mut conn = sql::open(&options.path)?;
+        let mut conn = sql::open(&options.path, options.fsync)?;
         sql::migrate(&conn)?;
         let entities = Arc::new(EntityIndex::default());
         sql::load_entities(&mut conn, &entities)?;
@@ -92,7 +95,7 @@ impl SqliteStore {
     ) -> Result<T, StoreError> {
         let conn = match self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop() {
             Some(c) => c,
-            None => sql::open(&self.path)?,
+            None => sql::open(&self.path, true)?,
         };
         let (conn, out) = tokio::task::spawn_blocking(move || {
             let out = f(&conn);
@@ -123,7 +126,7 @@ impl Store for SqliteStore {
         self.commit(account, WriteBatch { api_keys: vec![api_key.to_owned()], ..WriteBatch::default() }).await
     }
 
-    async fn read_entities(&self, account: &str, keys: &[String]) -> Result<Vec<FieldMap>, StoreError> {
+    async fn read_entities(&self, account: &str, keys: &[String]) -> Result<Vec<Arc<FieldMap>>, StoreError> {
         Ok(keys.iter().map(|k| self.entities.read(account, k)).collect())
     }
 

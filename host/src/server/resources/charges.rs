@@ -114,16 +114,21 @@ fn card_details(payment: &Payment) -> Value {
     v
 }
 
+/// The first email of a payment: receipt, then billing, then customer (Radar's order for the
+/// default email lists).
+fn first_email(p: &Payment) -> Option<String> {
+    p.receipt_email
+        .clone()
+        .or_else(|| p.billing_details.as_ref().and_then(|b| b.email.clone()))
+        .or_else(|| p.customer_details.as_ref().and_then(|c| c.email.clone()))
+}
+
 /// The charge object.
 pub fn charge_json(scored: &Scored, review: Option<&str>) -> Value {
     let (p, a) = (&scored.payment, &scored.assessment);
     let succeeded = matches!(a.outcome.kind, OutcomeType::Authorized | OutcomeType::ManualReview);
     let failure_code = a.error.as_ref().and_then(|e| e.code.clone());
-    let mut stored_payment = serde_json::to_value(p).unwrap_or(Value::Null);
     let card = card_details(p);
-    if let Some(pmd) = stored_payment.get_mut("payment_method_details").and_then(Value::as_object_mut) {
-        pmd.insert("card".into(), card.clone());
-    }
     let id = p.id.clone().unwrap_or_default();
     json!({
         "id": id,
@@ -160,7 +165,7 @@ pub fn charge_json(scored: &Scored, review: Option<&str>) -> Value {
             "three_d_secure": a.three_d_secure,
             "holdout": scored.held_out_from.is_some(),
             "entities": scored.entity_keys,
-            "payment": stored_payment,
+            "email": first_email(p),
         },
     })
 }

@@ -13,13 +13,9 @@ use crate::server::api::ApiError;
 use crate::server::context::{self, Label};
 use crate::store::{Doc, Kind, WriteBatch};
 
-/// The first email on a charge: the receipt email, then the billing email, then the
-/// customer's (Radar's order for the default email lists).
+/// The first email on a charge (recorded when it was scored).
 pub fn charge_email(charge: &Value) -> Option<String> {
-    let p = &charge["ward"]["payment"];
-    [&p["receipt_email"], &p["billing_details"]["email"], &p["customer_details"]["email"]]
-        .iter()
-        .find_map(|v| v.as_str().map(str::to_owned))
+    charge["ward"]["email"].as_str().map(str::to_owned)
 }
 
 /// The card fingerprint of a charge.

@@ -94,7 +94,7 @@ pub fn report(fraction: f64, stats: &crate::store::FieldMap) -> Value {
 pub async fn get(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, ApiError> {
     params::deny_unknown(&ctx.params, &[])?;
     let stats = app.store.read_entities(&ctx.account, &[STATS_KEY.to_owned()]).await?;
-    let body = report(app.config.holdout_fraction, stats.first().unwrap_or(&Default::default()));
+    let body = report(app.config.holdout_fraction, stats.first().map_or(&Default::default(), |m| &**m));
     Ok(json_response(StatusCode::OK, body.to_string()))
 }
 
