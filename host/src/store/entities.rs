@@ -70,10 +70,13 @@ pub fn apply_ops(map: &mut FieldMap, ops: &[FieldOp]) {
 /// Shards of the in-memory index: enough that scoring threads rarely wait for each other.
 const SHARDS: usize = 64;
 
+/// One shard: entities by (account, key).
+type Shard = HashMap<(String, String), Arc<FieldMap>>;
+
 /// Every entity's fields in memory, sharded by key. The embedded store keeps this as its read
 /// path and rebuilds it from the database at start.
 pub struct EntityIndex {
-    shards: Vec<Mutex<HashMap<(String, String), Arc<FieldMap>>>>,
+    shards: Vec<Mutex<Shard>>,
     hasher: std::collections::hash_map::RandomState,
 }
 
@@ -87,7 +90,7 @@ impl Default for EntityIndex {
 }
 
 impl EntityIndex {
-    fn shard(&self, account: &str, key: &str) -> &Mutex<HashMap<(String, String), Arc<FieldMap>>> {
+    fn shard(&self, account: &str, key: &str) -> &Mutex<Shard> {
         let mut h = self.hasher.build_hasher();
         account.hash(&mut h);
         key.hash(&mut h);
