@@ -49,6 +49,7 @@ start_server() {
     local name="$1"
     shift
     local log="$work/$name.log"
+    : >"$log"
     "$ward" serve --listen 127.0.0.1:0 --api-key "$API_KEY" "$@" 2>"$log" &
     server_pid=$!
     pids+=("$server_pid")
@@ -124,7 +125,7 @@ else
         bench "redis, component"
         stop_server
     else
-        redis_note="(c) skipped: ward serve --redis-url did not start (log above)."
+        redis_note="(c) skipped: ward serve --redis-url did not start: $(tail -1 "$work/redis-component.log")"
     fi
 fi
 
