@@ -78,6 +78,7 @@ fn acknowledged_charges_survive_sigkill() {
     );
     assert!(acked.len() > 50, "only {} charges were acknowledged before the kill; the test tests nothing", acked.len());
 
+    eprintln!("{} charges acknowledged before SIGKILL", acked.len());
     let server = Server::start(&data, &[]);
     let mut lost = Vec::new();
     for id in &acked {
