@@ -102,6 +102,11 @@ start_server sqlite-component --data-dir "$data"
 bench "sqlite, component"
 stop_server
 
+data="$work/sqlite-os"
+start_server sqlite-os --data-dir "$data" --durability os
+bench "sqlite (os), component"
+stop_server
+
 data="$work/sqlite-native"
 start_server sqlite-native --data-dir "$data" --runtime native
 bench "sqlite, native"
