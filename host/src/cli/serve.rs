@@ -46,14 +46,25 @@ pub struct ServeArgs {
     /// has it: survives a crash of Ward, not a power cut; much lower latency on slow disks).
     #[arg(long, env = "WARD_DURABILITY")]
     durability: Option<String>,
+    /// Another account and its API key, as `acct_id=sk_…` (repeatable); each account sees only
+    /// its own objects.
+    #[arg(long = "account", value_name = "ACCOUNT=KEY")]
+    accounts: Vec<String>,
     /// A TOML file with any of the settings above (flags and environment win).
     #[arg(long, env = "WARD_CONFIG")]
     config: Option<PathBuf>,
 }
 
 impl ServeArgs {
-    fn overrides(&self) -> FileConfig {
-        FileConfig {
+    fn overrides(&self) -> Result<FileConfig, CliError> {
+        let mut accounts = std::collections::BTreeMap::new();
+        for a in &self.accounts {
+            let (account, key) = a.split_once('=').ok_or_else(|| {
+                CliError::Serve(format!("--account takes ACCOUNT=KEY (acct_shop=sk_test_…), not {a}"))
+            })?;
+            accounts.insert(account.to_owned(), key.to_owned());
+        }
+        Ok(FileConfig {
             listen: self.listen,
             data_dir: self.data_dir.clone(),
             redis_url: self.redis_url.clone(),
@@ -65,7 +76,8 @@ impl ServeArgs {
             api_key: self.api_key.clone(),
             log_format: self.log_format.clone(),
             durability: self.durability.clone(),
-        }
+            accounts,
+        })
     }
 }
 
@@ -75,7 +87,7 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, CliError> {
         Some(p) => FileConfig::read(p).map_err(|e| CliError::Serve(e.to_string()))?,
         None => FileConfig::default(),
     };
-    let config = ServeConfig::resolve(args.overrides(), file).map_err(|e| CliError::Serve(e.to_string()))?;
+    let config = ServeConfig::resolve(args.overrides()?, file).map_err(|e| CliError::Serve(e.to_string()))?;
     init_logs(&config.log_format);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

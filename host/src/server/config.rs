@@ -1,6 +1,7 @@
 //! The server's configuration: flags, then environment (`WARD_*`), then a TOML file, then
 //! defaults. `docs/server.md` lists every setting.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -41,6 +42,8 @@ pub struct ServeConfig {
     /// `fsync` (a write is acknowledged once on disk) or `os` (once handed to the operating
     /// system: survives a crash of Ward, not of the machine).
     pub durability: String,
+    /// More accounts and their API keys (`acct_… → sk_…`); each sees only its own objects.
+    pub accounts: BTreeMap<String, String>,
 }
 
 impl Default for ServeConfig {
@@ -57,6 +60,7 @@ impl Default for ServeConfig {
             api_key: None,
             log_format: "text".into(),
             durability: "fsync".into(),
+            accounts: BTreeMap::new(),
         }
     }
 }
@@ -87,6 +91,9 @@ pub struct FileConfig {
     pub log_format: Option<String>,
     /// `durability = "os"`.
     pub durability: Option<String>,
+    /// `[accounts]` table: `acct_shop = "sk_test_…"`.
+    #[serde(default)]
+    pub accounts: BTreeMap<String, String>,
 }
 
 /// Why a configuration was refused.
@@ -135,6 +142,7 @@ impl ServeConfig {
             api_key: over.api_key.or(file.api_key),
             log_format: over.log_format.or(file.log_format).unwrap_or(d.log_format),
             durability: over.durability.or(file.durability).unwrap_or(d.durability),
+            accounts: file.accounts.into_iter().chain(over.accounts).collect(),
             data_dir,
         };
         config.check()?;
@@ -161,6 +169,16 @@ impl ServeConfig {
             && !k.starts_with("sk_")
         {
             return Err(ConfigError::Invalid("api_key must start with sk_".into()));
+        }
+        for (account, key) in &self.accounts {
+            if !account.starts_with("acct_") || account.len() > 64 {
+                return Err(ConfigError::Invalid(format!("account ids look like acct_…, not {account}")));
+            }
+            if !key.starts_with("sk_") || key.len() < 16 {
+                return Err(ConfigError::Invalid(format!(
+                    "the key of {account} must start with sk_ and be 16+ characters"
+                )));
+            }
         }
         Ok(())
     }

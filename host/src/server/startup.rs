@@ -82,6 +82,12 @@ pub async fn start(config: ServeConfig) -> Result<Started, StartError> {
     let api_key = default_key(store.as_ref(), config.api_key.as_deref())
         .await
         .map_err(|e| StartError::Store { what: store.name().into(), message: e.to_string() })?;
+    for (account, key) in &config.accounts {
+        store
+            .put_api_key(key, account)
+            .await
+            .map_err(|e| StartError::Store { what: store.name().into(), message: e.to_string() })?;
+    }
     let app = App::new(store, engines, config);
     super::resources::ensure_defaults(&app, DEFAULT_ACCOUNT)
         .await

@@ -1,0 +1,196 @@
+//! `ward serve` API behaviour beyond the SDK flow: account isolation, webhooks with Stripe
+//! signatures, rules management and versioning, the holdout, metrics and the OpenAPI document.
+//! Real processes on loopback; every wait is bounded.
+
+mod support;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use hmac::{Hmac, Mac};
+use serde_json::Value;
+use sha2::Sha256;
+use support::server::{Server, TempDir, request};
+
+const OTHER: &str = "sk_test_otheraccount000001";
+
+fn with_key(server: &Server, key: &str, method: &str, path: &str, body: &str) -> support::server::Response {
+    request(server.addr, method, path, &[("Authorization", &format!("Bearer {key}"))], body.as_bytes())
+        .expect("request")
+}
+
+#[test]
+fn accounts_never_see_each_others_objects() {
+    let dir = TempDir::new("accounts");
+    let server = Server::start(dir.path(), &["--account", &format!("acct_other={OTHER}")]);
+    let charge = server.charge("amount=1500&currency=usd&source=tok_visa");
+    assert_eq!(charge.status, 200, "{}", charge.body);
+    let id = charge.charge_id().expect("charge id");
+    let list = server.call("POST", "/v1/radar/value_lists", "alias=mine&name=Mine&item_type=email");
+    assert_eq!(list.status, 200, "{}", list.body);
+    let list_id = list.json()["id"].as_str().expect("list id").to_owned();
+
+    let theirs = with_key(&server, OTHER, "GET", &format!("/v1/charges/{id}"), "");
+    assert_eq!(theirs.status, 404, "another account's charge is not found: {}", theirs.body);
+    assert_eq!(with_key(&server, OTHER, "GET", "/v1/charges", "").json()["data"], Value::Array(vec![]));
+    assert_eq!(with_key(&server, OTHER, "GET", &format!("/v1/radar/value_lists/{list_id}"), "").status, 404);
+    let refund = with_key(&server, OTHER, "POST", "/v1/refunds", &format!("charge={id}&reason=fraudulent"));
+    assert_eq!(refund.status, 404, "cannot refund another account's charge: {}", refund.body);
+    // The other account's own default lists and objects work.
+    let own = with_key(&server, OTHER, "POST", "/v1/charges", "amount=700&currency=usd&source=tok_mastercard");
+    assert_eq!(own.status, 200, "{}", own.body);
+    assert_eq!(with_key(&server, OTHER, "GET", "/v1/charges", "").json()["data"].as_array().map(Vec::len), Some(1));
+    assert_eq!(server.call("GET", "/v1/charges", "").json()["data"].as_array().map(Vec::len), Some(1));
+}
+
+/// Accepts webhook POSTs on loopback and hands over (signature header, body).
+fn webhook_receiver() -> (u16, mpsc::Receiver<(String, String)>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+            let mut reader = BufReader::new(stream);
+            let (mut signature, mut length) = (String::new(), 0usize);
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
+                let l = line.trim_end().to_owned();
+                line.clear();
+                if l.is_empty() {
+                    break;
+                }
+                if let Some((k, v)) = l.split_once(':') {
+                    match k.to_ascii_lowercase().as_str() {
+                        "stripe-signature" => signature = v.trim().to_owned(),
+                        "content-length" => length = v.trim().parse().unwrap_or(0),
+                        _ => {}
+                    }
+                }
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            let mut stream = reader.into_inner();
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+            let _ = tx.send((signature, String::from_utf8_lossy(&body).into_owned()));
+        }
+    });
+    (port, rx)
+}
+
+#[test]
+fn events_are_delivered_to_the_webhook_signed() {
+    let (port, rx) = webhook_receiver();
+    let dir = TempDir::new("webhooks");
+    let url = format!("http://127.0.0.1:{port}/hook");
+    let server = Server::start(dir.path(), &["--webhook-url", &url, "--webhook-secret", "whsec_test_secret"]);
+    let charge = server.charge("amount=4100&currency=usd&source=tok_riskLevelElevated");
+    assert_eq!(charge.json()["outcome"]["type"], "manual_review", "{}", charge.body);
+    let mut types = Vec::new();
+    while types.len() < 2 {
+        let (signature, body) = rx.recv_timeout(Duration::from_secs(20)).expect("a webhook within 20 s");
+        let (t, v1) = signature.split(',').fold((None, None), |(t, v), part| match part.split_once('=') {
+            Some(("t", x)) => (Some(x.to_owned()), v),
+            Some(("v1", x)) => (t, Some(x.to_owned())),
+            _ => (t, v),
+        });
+        let (t, v1) = (t.expect("t= in the signature"), v1.expect("v1= in the signature"));
+        let mut mac = Hmac::<Sha256>::new_from_slice(b"whsec_test_secret").expect("key");
+        mac.update(format!("{t}.{body}").as_bytes());
+        let expected: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(v1, expected, "the signature verifies with the secret");
+        let event: Value = serde_json::from_str(&body).expect("event JSON");
+        types.push(event["type"].as_str().unwrap_or_default().to_owned());
+    }
+    types.sort();
+    assert_eq!(types, ["charge.succeeded", "review.opened"]);
+    let stored = server.call("GET", "/v1/events?type=review.opened", "").json();
+    assert_eq!(stored["data"].as_array().map(Vec::len), Some(1));
+}
+
+#[test]
+fn rules_are_checked_versioned_and_published() {
+    let dir = TempDir::new("rules");
+    let server = Server::start(dir.path(), &[]);
+    let bad = server.call("POST", "/v1/ward/rules", "predicate=Block+if+%3Aamount_in_usd%3A+%3E+'lots'");
+    assert_eq!(bad.status, 400, "{}", bad.body);
+    assert_eq!(bad.json()["error"]["param"], "predicate");
+    assert!(bad.json()["error"]["message"].as_str().is_some_and(|m| m.contains("line")), "{}", bad.body);
+
+    let big = "amount=800000&currency=usd&source=tok_visa";
+    assert_eq!(server.charge(big).status, 200, "no rule yet");
+    let rule = server.call("POST", "/v1/ward/rules", "id=big_ones&predicate=Block+if+%3Aamount_in_usd%3A+%3E+5000");
+    assert_eq!(rule.status, 200, "{}", rule.body);
+    let blocked = server.charge(big);
+    assert_eq!(blocked.status, 402, "the published rule blocks: {}", blocked.body);
+    let id = blocked.charge_id().expect("id");
+    assert_eq!(server.call("GET", &format!("/v1/charges/{id}"), "").json()["outcome"]["rule"]["id"], "big_ones");
+
+    let off = server.call("POST", "/v1/ward/rules/big_ones", "enabled=false");
+    assert_eq!(off.status, 200, "{}", off.body);
+    assert_eq!(server.charge(big).status, 200, "a disabled rule no longer blocks");
+    let versions = server.call("GET", "/v1/ward/rules_versions", "").json();
+    let data = versions["data"].as_array().expect("versions");
+    assert_eq!(data.len(), 2, "one version per published change");
+    assert_ne!(data[0]["bundle"], data[1]["bundle"], "each version has its own bundle");
+    assert_eq!(server.call("DELETE", "/v1/ward/rules/big_ones", "").status, 200);
+    assert_eq!(server.call("GET", "/v1/ward/rules/big_ones", "").status, 404);
+}
+
+#[test]
+fn the_holdout_lets_some_blocks_through_and_reports_estimates() {
+    let dir = TempDir::new("holdout");
+    let server = Server::start(dir.path(), &["--holdout-fraction", "0.05"]);
+    let mut held = Vec::new();
+    for _ in 0..200 {
+        let r = server.charge("amount=2000&currency=usd&source=tok_radarBlock");
+        if r.status == 200 {
+            assert_eq!(r.json()["outcome"]["reason"], "holdout", "{}", r.body);
+            assert_eq!(r.json()["ward"]["holdout"], true);
+            held.push(r.charge_id().expect("id"));
+        } else {
+            assert_eq!(r.status, 402, "{}", r.body);
+        }
+    }
+    // 5% of 200: the chance of none at all is 0.95^200 ≈ 3.5e-5.
+    assert!(!held.is_empty() && held.len() < 40, "held out {} of 200", held.len());
+    let refund = server.call("POST", "/v1/refunds", &format!("charge={}&reason=fraudulent", held[0]));
+    assert_eq!(refund.status, 200, "{}", refund.body);
+    let report = server.call("GET", "/v1/ward/holdout", "").json();
+    assert_eq!(report["held_out"], held.len());
+    assert_eq!(report["blocked"], 200 - held.len());
+    assert_eq!(report["held_out_fraudulent"], 1);
+    let precision = report["block_precision"].as_f64().expect("an estimate");
+    assert!((precision - 1.0 / held.len() as f64).abs() < 1e-3, "{report}");
+}
+
+#[test]
+fn metrics_health_and_the_openapi_document() {
+    let dir = TempDir::new("ops");
+    let server = Server::start(dir.path(), &[]);
+    server.charge("amount=1000&currency=usd&source=tok_visa");
+    server.charge("amount=1000&currency=usd&source=tok_radarBlock");
+    let health = request(server.addr, "GET", "/healthz", &[], b"").expect("healthz");
+    assert_eq!(health.json()["status"], "ok");
+    let metrics = request(server.addr, "GET", "/metrics", &[], b"").expect("metrics").body;
+    assert!(metrics.contains("ward_decisions_total{outcome=\"blocked\",risk_level=\"highest\"} 1"), "{metrics}");
+    assert!(
+        metrics
+            .contains("ward_http_request_duration_seconds_bucket{method=\"POST\",route=\"/v1/charges\",le=\"+Inf\"} 2")
+    );
+    assert!(metrics.contains("ward_score_duration_seconds_count"));
+    let doc = request(server.addr, "GET", "/openapi.json", &[], b"").expect("openapi").json();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths = doc["paths"].as_object().expect("paths");
+    assert!(paths.len() > 25);
+    // Every documented collection the API lists answers (no 404 for a documented route).
+    for (path, ops) in paths {
+        if ops.get("get").is_some() && !path.contains('{') && path.starts_with("/v1/") {
+            let query = if path.ends_with("value_list_items") { "?value_list=rsl_default_block_email" } else { "" };
+            let r = server.call("GET", &format!("{path}{query}"), "");
+            assert_eq!(r.status, 200, "GET {path}: {}", r.body);
+        }
+    }
+}
