@@ -1,6 +1,6 @@
 -- wrk script: POSTs form-encoded charges to /v1/charges as Stripe's clients send them, with
--- cards (20,000 test-mode numbers), e-mails, client IPs and amounts drawn from pools so that
--- velocity entities vary as in real traffic.
+-- 50,000 buyers (each with a test-mode card, an email and an IP) and a few amounts, so velocity
+-- entities vary as in ordinary traffic.
 -- The API key comes from $WARD_API_KEY.
 
 local key = os.getenv("WARD_API_KEY") or "sk_test_load"
@@ -8,13 +8,6 @@ wrk.method = "POST"
 wrk.headers["Authorization"] = "Bearer " .. key
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 
-local emails, ips = {}, {}
-for i = 1, 64 do
-  emails[i] = "buyer" .. i .. "%40example.com"
-end
-for i = 1, 32 do
-  ips[i] = "203.0." .. (113 + i % 3) .. "." .. i
-end
 local amounts = { 500, 1200, 2000, 4999, 12500, 89900 }
 local counter = 0
 
@@ -36,11 +29,14 @@ end
 
 function request()
   counter = counter + 1
+  -- One of 50,000 buyers, each with their own card, email and IP: ordinary traffic, where a
+  -- buyer pays a few times an hour at most.
+  local buyer = math.random(50000)
   local body = "amount=" .. amounts[math.random(#amounts)]
-    .. "&currency=usd&source[number]=" .. luhn(string.format("4%014d", math.random(20000)))
+    .. "&currency=usd&source[number]=" .. luhn(string.format("4%014d", buyer))
     .. "&source[exp_month]=12&source[exp_year]=2031"
-    .. "&receipt_email=" .. emails[math.random(#emails)]
-    .. "&client[ip_address]=" .. ips[math.random(#ips)]
+    .. "&receipt_email=buyer" .. buyer .. "%40example.com"
+    .. "&client[ip_address]=10." .. (buyer % 200) .. "." .. (buyer % 199) .. "." .. (buyer % 197)
     .. "&metadata[n]=" .. counter
   return wrk.format(nil, nil, nil, body)
 end

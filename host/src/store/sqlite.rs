@@ -182,6 +182,16 @@ impl Store for SqliteStore {
     }
 }
 
+/// Runs batches in one transaction.
+fn commit_all(conn: &mut Connection, batches: &[(&str, &WriteBatch)]) -> Result<(), StoreError> {
+    let tx = conn.transaction()?;
+    for (account, batch) in batches {
+        sql::write_batch(&tx, account, batch)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
 /// The thread that owns the write connection.
 struct Writer {
     conn: Connection,
@@ -228,38 +238,16 @@ impl Writer {
         }
     }
 
-    /// Writes a group in one transaction; each batch in its own savepoint, so one bad batch
-    /// fails alone.
+    /// Writes a group in one transaction. Should it fail (a batch the database refuses), each
+    /// batch is retried in a transaction of its own, so one bad batch fails alone; savepoints
+    /// per batch would make every group pay for that rare case.
     fn write_group(&mut self, group: Vec<(String, WriteBatch, Reply)>, dirty: &mut HashSet<(String, String)>) {
-        let tx = match self.conn.transaction() {
-            Ok(tx) => tx,
-            Err(e) => {
-                let msg = e.to_string();
-                for (_, _, reply) in group {
-                    let _ = reply.send(Err(StoreError::Database(msg.clone())));
-                }
-                return;
-            }
+        let all: Vec<(&str, &WriteBatch)> = group.iter().map(|(a, b, _)| (a.as_str(), b)).collect();
+        let results: Vec<Result<(), StoreError>> = match commit_all(&mut self.conn, &all) {
+            Ok(()) => group.iter().map(|_| Ok(())).collect(),
+            Err(e) if group.len() == 1 => vec![Err(e)],
+            Err(_) => all.iter().map(|one| commit_all(&mut self.conn, std::slice::from_ref(one))).collect(),
         };
-        let mut results = Vec::with_capacity(group.len());
-        let mut tx = tx;
-        for (account, batch, _) in &group {
-            let r = match tx.savepoint() {
-                Ok(sp) => match sql::write_batch(&sp, account, batch) {
-                    Ok(()) => sp.commit().map_err(StoreError::from),
-                    Err(e) => Err(e),
-                },
-                Err(e) => Err(StoreError::from(e)),
-            };
-            results.push(r);
-        }
-        if let Err(e) = tx.commit() {
-            let msg = e.to_string();
-            for (_, _, reply) in group {
-                let _ = reply.send(Err(StoreError::Database(msg.clone())));
-            }
-            return;
-        }
         // Durable now: make the writes visible to readers, then acknowledge.
         for ((account, batch, reply), result) in group.into_iter().zip(results) {
             if result.is_ok() {

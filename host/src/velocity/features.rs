@@ -155,15 +155,21 @@ impl Reader<'_> {
 struct Out<'w> {
     wanted: Option<&'w BTreeSet<String>>,
     values: BTreeMap<String, Value>,
+    /// The name being considered, written in place: a server asks for a dozen of the ~500
+    /// names, so the others must cost no allocation.
+    name: String,
 }
 
 impl Out<'_> {
-    /// Computes and stores `name` if it is wanted and has a value.
-    fn put(&mut self, name: String, value: impl FnOnce() -> Option<f64>) {
-        if self.wanted.is_none_or(|w| w.contains(&name))
+    /// Computes and stores the attribute named by `name` if it is wanted and has a value.
+    fn put(&mut self, name: std::fmt::Arguments<'_>, value: impl FnOnce() -> Option<f64>) {
+        use std::fmt::Write as _;
+        self.name.clear();
+        let _ = self.name.write_fmt(name);
+        if self.wanted.is_none_or(|w| w.contains(self.name.as_str()))
             && let Some(v) = value()
         {
-            self.values.insert(name, Value::Num(v));
+            self.values.insert(self.name.clone(), Value::Num(v));
         }
     }
 }
@@ -189,7 +195,7 @@ pub fn features<'m>(
     maps: impl Fn(&EntityRef) -> Option<&'m FieldMap>,
     wanted: Option<&BTreeSet<String>>,
 ) -> BTreeMap<String, Value> {
-    let mut out = Out { wanted, values: BTreeMap::new() };
+    let mut out = Out { wanted, values: BTreeMap::new(), name: String::with_capacity(64) };
     let reader = |kind: EntityKind| entities.get(kind).map(|e| Reader { map: maps(e), now });
     for kind in CHARGE_ENTITIES {
         let Some(r) = reader(kind) else { continue };
@@ -200,23 +206,26 @@ pub fn features<'m>(
                     Outcome::Blocked => "blocked",
                     Outcome::Declined => "declined",
                 };
-                out.put(format!("{label}_charges_per_{kind}_{w}"), || Some(r.sum(o.count_metric(), window) as f64));
+                out.put(
+                    format_args!("{label}_charges_per_{kind}_{w}"),
+                    || Some(r.sum(o.count_metric(), window) as f64),
+                );
             }
-            out.put(format!("total_charges_per_{kind}_{w}"), || Some(r.charges(window) as f64));
+            out.put(format_args!("total_charges_per_{kind}_{w}"), || Some(r.charges(window) as f64));
         }
     }
     for (prefix, set, on) in DISTINCT {
         for &(kind, name) in on {
             let Some(r) = reader(kind) else { continue };
             for (w, window) in WINDOWS {
-                out.put(format!("{prefix}_{name}_{w}"), || Some(r.distinct(set, window, BOUNDED_CAP) as f64));
+                out.put(format_args!("{prefix}_{name}_{w}"), || Some(r.distinct(set, window, BOUNDED_CAP) as f64));
             }
         }
     }
     for (prefix, metric, kind, windows) in LABELS {
         let Some(r) = reader(kind) else { continue };
         for (w, window) in WINDOWS.iter().chain(&[("yearly", Window::Yearly)]).filter(|(w, _)| windows.contains(w)) {
-            out.put(format!("{prefix}_{w}"), || Some(r.sum(metric, *window).min(BOUNDED_CAP) as f64));
+            out.put(format_args!("{prefix}_{w}"), || Some(r.sum(metric, *window).min(BOUNDED_CAP) as f64));
         }
     }
     for (kind, on) in [(EntityKind::CardNumber, "card"), (EntityKind::Customer, "customer")] {
@@ -225,11 +234,13 @@ pub fn features<'m>(
         let n = |o: Outcome| r.sum(o.count_metric(), Window::AllTime);
         let (ok, blocked, declined) = (usd(Outcome::Authorized), usd(Outcome::Blocked), usd(Outcome::Declined));
         let all = ok + blocked + declined;
-        out.put(format!("average_usd_amount_attempted_on_{on}_all_time"), || average(all, r.charges(Window::AllTime)));
-        out.put(format!("average_usd_amount_successful_on_{on}_all_time"), || average(ok, n(Outcome::Authorized)));
-        out.put(format!("total_usd_amount_charged_on_{on}_all_time"), || Some(dollars(all)));
-        out.put(format!("total_usd_amount_failed_on_{on}_all_time"), || Some(dollars(blocked + declined)));
-        out.put(format!("total_usd_amount_successful_on_{on}_all_time"), || Some(dollars(ok)));
+        out.put(format_args!("average_usd_amount_attempted_on_{on}_all_time"), || {
+            average(all, r.charges(Window::AllTime))
+        });
+        out.put(format_args!("average_usd_amount_successful_on_{on}_all_time"), || average(ok, n(Outcome::Authorized)));
+        out.put(format_args!("total_usd_amount_charged_on_{on}_all_time"), || Some(dollars(all)));
+        out.put(format_args!("total_usd_amount_failed_on_{on}_all_time"), || Some(dollars(blocked + declined)));
+        out.put(format_args!("total_usd_amount_successful_on_{on}_all_time"), || Some(dollars(ok)));
     }
     let since = [
         (EntityKind::Email, FIRST, "email_first_seen"),
@@ -239,13 +250,13 @@ pub fn features<'m>(
     for (kind, field, name) in since {
         let Some(r) = reader(kind) else { continue };
         for (unit, seconds) in [("hours", 3600), ("minutes", 60), ("seconds", 1)] {
-            out.put(format!("{unit}_since_{name}"), || r.since(field).map(|s| (s / seconds) as f64));
+            out.put(format_args!("{unit}_since_{name}"), || r.since(field).map(|s| (s / seconds) as f64));
         }
     }
     for (kind, on) in [(EntityKind::CardNumber, "card"), (EntityKind::Email, "email")] {
         let Some(r) = reader(kind) else { continue };
         for (w, window) in [("weekly", Window::Weekly), ("yearly", Window::Yearly)] {
-            out.put(format!("total_customers_for_{on}_{w}"), || {
+            out.put(format_args!("total_customers_for_{on}_{w}"), || {
                 Some(r.distinct(CUSTOMERS, window, CUSTOMER_CAP) as f64)
             });
         }
@@ -253,11 +264,16 @@ pub fn features<'m>(
     for (kind, who) in [(EntityKind::Customer, "customer"), (EntityKind::Merchant, "merchant")] {
         let Some(r) = reader(kind) else { continue };
         for (d, window) in DAYS {
-            let n = r.charges(window);
-            out.put(format!("{who}_charge_count_{d}"), || Some(n as f64));
-            out.put(format!("{who}_average_usd_amount_{d}"), || average(r.sum(USD, window), n));
+            // Counted once, and only if one of the three is wanted.
+            let n = std::cell::OnceCell::new();
+            let n = || *n.get_or_init(|| r.charges(window));
+            out.put(format_args!("{who}_charge_count_{d}"), || Some(n() as f64));
+            out.put(format_args!("{who}_average_usd_amount_{d}"), || average(r.sum(USD, window), n()));
             if kind == EntityKind::Merchant {
-                out.put(format!("merchant_fraud_rate_{d}"), || (n > 0).then(|| r.sum(FRAUD, window) as f64 / n as f64));
+                out.put(format_args!("merchant_fraud_rate_{d}"), || {
+                    let n = n();
+                    (n > 0).then(|| r.sum(FRAUD, window) as f64 / n as f64)
+                });
             }
         }
     }

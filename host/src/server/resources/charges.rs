@@ -49,8 +49,11 @@ pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, A
     let review = open_review(&scored, &id, now);
     let charge = charge_json(&scored, review.as_ref().map(|r| r["id"].as_str().unwrap_or_default()));
     let succeeded = charge["status"] == "succeeded";
-    batch.docs.push(charge_doc(&charge, now));
-    batch.docs.push(events::event(if succeeded { "charge.succeeded" } else { "charge.failed" }, &charge, now));
+    let doc = charge_doc(&charge, now);
+    let event = events::event_json(if succeeded { "charge.succeeded" } else { "charge.failed" }, &doc.body, now);
+    let charge_body = doc.body.clone();
+    batch.docs.push(doc);
+    batch.docs.push(event);
     if let Some(r) = &review {
         batch.docs.push(reviews::doc(r));
         batch.docs.push(events::event("review.opened", r, now));
@@ -65,11 +68,15 @@ pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, A
         });
     }
     batch.entities.push(super::holdout::stats_ops(&scored));
-    let mut shown = charge.clone();
-    expand_charge(&mut shown, &expand, review.as_ref());
     let (status, body) = match (&scored.assessment.error, succeeded) {
         (Some(e), false) => (StatusCode::PAYMENT_REQUIRED, ApiError::card(e.clone(), &id).body().to_string()),
-        _ => (StatusCode::OK, shown.to_string()),
+        _ if expand.iter().any(|e| e == "review") && review.is_some() => {
+            let mut shown = charge;
+            expand_charge(&mut shown, &expand, review.as_ref());
+            (StatusCode::OK, shown.to_string())
+        }
+        // The stored document is the answer: serialised once.
+        _ => (StatusCode::OK, charge_body),
     };
     let events: Vec<Doc> = batch.docs.iter().filter(|d| d.kind == Kind::Event).cloned().collect();
     let response = ctx.commit_and_answer(batch, status, body).await?;
