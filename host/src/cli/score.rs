@@ -160,7 +160,9 @@ fn load_plugins(
     }
     PluginHost::new(runtime, specs).map_err(|e| {
         let files: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
-        CliError::Input { path: files.join(", "), message: format!("cannot load the plugins: {e}") }
+        // wasmtime's message lists its causes on lines of their own: one line for the terminal.
+        let message = e.to_string().lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ");
+        CliError::Input { path: files.join(", "), message: format!("cannot load the plugins: {message}") }
     })
 }
 
