@@ -112,3 +112,58 @@ fn inspect_reports_the_manifest_as_json() {
     );
     assert_eq!(v["thresholds"]["highest"], 75);
 }
+
+fn plugin_file(name: &str) -> String {
+    let path = ward_host::runtime::plugin_path(name);
+    assert!(path.is_file(), "{}: run tests/build-component.sh", path.display());
+    path.display().to_string()
+}
+
+const TO_ACCOUNT: &str = r#"{"payment": {"amount": 1000, "currency": "usd", "created": 1764000000, "destination": "acct_1", "destination_metadata": {"risk": "high"}}}"#;
+
+#[test]
+fn plugins_add_signals_and_are_reported() {
+    let signals = plugin_file("signals");
+    let input = format!("{TO_ACCOUNT}\nnot json\n");
+    let out = ward(&["score", "--plugin", &signals], &input);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines: Vec<serde_json::Value> =
+        text(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("each record is JSON")).collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["assessment"]["object"], "risk_assessment");
+    let report = &lines[0]["plugins"][0];
+    assert_eq!(report["name"], "signals");
+    assert_eq!(report["status"], "ok");
+    assert_eq!(report["policy"], "open");
+    assert_eq!(report["signals"], serde_json::json!(["account_risk_level"]));
+    assert_eq!(lines[1]["line"], 2);
+    assert_eq!(lines[1]["error"]["code"], "invalid_json");
+}
+
+#[test]
+fn a_failing_plugin_follows_the_policy() {
+    let hostile = plugin_file("hostile");
+    let signals = plugin_file("signals");
+    let input = r#"{"payment": {"amount": 1000, "currency": "usd", "created": 1764000000, "metadata": {"ward_test_mode": "trap"}}}"#;
+    for (policy, level) in [("open", "not_assessed"), ("closed", "unknown")] {
+        let args = ["score", "--plugin", &hostile, "--plugin", &signals, "--plugin-policy", policy];
+        let out = ward(&args, input);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let v: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).expect("json");
+        assert_eq!(v["assessment"]["outcome"]["risk_level"], level, "{policy}: {v}");
+        assert_eq!(v["plugins"][0]["name"], "hostile");
+        assert_eq!(v["plugins"][0]["status"], "trap");
+        assert_eq!(v["plugins"][0]["applied"], policy);
+        assert_eq!(v["plugins"][1]["status"], "ok");
+    }
+}
+
+#[test]
+fn a_plugin_that_is_not_a_component_is_one_clear_line() {
+    let bogus = tmp("bogus-plugin.wasm", b"not wasm");
+    let out = ward(&["score", "--plugin", bogus.to_str().expect("utf-8 path")], GOOD);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("bogus-plugin.wasm"), "{err}");
+}

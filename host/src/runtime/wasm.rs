@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 use wasmtime::component::Component;
-use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
+use wasmtime::{Config, Engine, InstanceAllocationStrategy, OptLevel, PoolingAllocationConfig};
 
 use super::RuntimeError;
 use super::limits::Limits;
@@ -24,6 +24,13 @@ const POOL_SLOTS: u32 = 128;
 
 /// Largest memory any pooled instance may have; stores cap lower with their limiter.
 const POOL_MAX_MEMORY: usize = 256 << 20;
+
+/// Address space reserved per linear memory: all a 32-bit memory can address, so accesses need
+/// no bounds checks.
+const MEMORY_RESERVATION: u64 = 1 << 32;
+
+/// Guard region after each memory, covering the static offsets of loads and stores.
+const MEMORY_GUARD: u64 = 32 << 20;
 
 /// How the runtime is set up.
 #[derive(Clone, Debug, Default)]
@@ -57,7 +64,19 @@ impl WasmRuntime {
         let mut cfg = Config::new();
         cfg.wasm_component_model(true)
             .epoch_interruption(true)
-            .allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+            .allocation_strategy(InstanceAllocationStrategy::Pooling(pool))
+            // wasmtime's 64-bit defaults, spelled out because speed depends on them: a 4 GiB
+            // reservation plus a guard region lets Cranelift drop every bounds check of a
+            // 32-bit memory (an out-of-bounds access faults and the signal handler turns it
+            // into a trap). Such a memory never needs to move to grow, so the compiled code may
+            // keep its base address in a register across calls.
+            .memory_reservation(MEMORY_RESERVATION)
+            .memory_guard_size(MEMORY_GUARD)
+            .memory_may_move(false)
+            .signals_based_traps(true)
+            .cranelift_opt_level(OptLevel::Speed)
+            // The component's hot loops are built for SIMD128 (tests/build-component.sh).
+            .wasm_simd(true);
         let engine = Engine::new(&cfg).map_err(|e| RuntimeError::wasmtime("configuring wasmtime", e))?;
         let ticker = Ticker::start(engine.clone())?;
         Ok(Arc::new(WasmRuntime {

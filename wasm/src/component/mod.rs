@@ -5,6 +5,17 @@
 
 mod input;
 mod output;
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+mod scratch;
+
+/// Elsewhere (a native build of this face, for checks) there is no arena to step around.
+#[cfg(not(all(target_arch = "wasm32", not(target_feature = "atomics"))))]
+mod scratch {
+    /// Runs `f`.
+    pub fn persistent<R>(f: impl FnOnce() -> R) -> R {
+        f()
+    }
+}
 
 // The bindings are generated code; their own items carry no docs.
 #[allow(missing_docs)]
@@ -29,8 +40,11 @@ pub struct EngineResource {
 
 impl EngineResource {
     fn load(bundle: &[u8]) -> Result<EngineHandle, Error> {
-        let engine = ward_core::Engine::from_bundle(bundle).map_err(output::bundle_error)?;
-        Ok(EngineHandle::new(EngineResource { engine }))
+        // The engine lives as long as its resource: out of the per-call arena.
+        scratch::persistent(|| {
+            let engine = ward_core::Engine::from_bundle(bundle).map_err(output::bundle_error)?;
+            Ok(EngineHandle::new(EngineResource { engine }))
+        })
     }
 
     fn score(&self, evaluation: Evaluation) -> Result<Assessment, Error> {
