@@ -1,6 +1,6 @@
 -- wrk script: POSTs form-encoded charges to /v1/charges as Stripe's clients send them, with
--- 50,000 buyers (each with a test-mode card, an email and an IP) and a few amounts, so velocity
--- entities vary as in ordinary traffic.
+-- mostly new buyers (each with a test-mode card, an email and an IP), a few repeat ones, and a
+-- few amounts, so velocity entities vary as in ordinary traffic.
 -- The API key comes from $WARD_API_KEY.
 
 local key = os.getenv("WARD_API_KEY") or "sk_test_load"
@@ -23,20 +23,30 @@ local function luhn(digits)
   return digits .. tostring((10 - sum % 10) % 10)
 end
 
+local seed = 0
+
 function init(args)
   math.randomseed(os.time() + (tonumber(tostring({}):match("0x(%x+)"), 16) or 0) % 100000)
+  -- Each run starts its fresh buyers elsewhere, so a reused data folder sees new ones.
+  seed = (os.time() % 100000) * 1000000
 end
 
 function request()
   counter = counter + 1
-  -- One of 50,000 buyers, each with their own card, email and IP: ordinary traffic, where a
-  -- buyer pays a few times an hour at most.
-  local buyer = math.random(50000)
+  -- Ordinary traffic: 97% of payments come from buyers not seen before (a fresh card, email
+  -- and IP each); 3% repeat one of 500 buyers within seconds, which the model treats as card
+  -- testing (these are the 402s in the summary, and the ones that pay for risk factors).
+  local buyer
+  if math.random(100) <= 3 then
+    buyer = math.random(500)
+  else
+    buyer = 1000 + counter * 7 + math.random(7) - 1 + seed
+  end
   local body = "amount=" .. amounts[math.random(#amounts)]
-    .. "&currency=usd&source[number]=" .. luhn(string.format("4%014d", buyer))
+    .. "&currency=usd&source[number]=" .. luhn(string.format("4%014d", buyer % 100000000000000))
     .. "&source[exp_month]=12&source[exp_year]=2031"
     .. "&receipt_email=buyer" .. buyer .. "%40example.com"
-    .. "&client[ip_address]=10." .. (buyer % 200) .. "." .. (buyer % 199) .. "." .. (buyer % 197)
+    .. "&client[ip_address]=10." .. (math.floor(buyer / 65536) % 256) .. "." .. (math.floor(buyer / 256) % 256) .. "." .. (buyer % 256)
     .. "&metadata[n]=" .. counter
   return wrk.format(nil, nil, nil, body)
 end
