@@ -78,9 +78,7 @@ pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, A
         // The stored document is the answer: serialised once.
         _ => (StatusCode::OK, charge_body),
     };
-    let events: Vec<Doc> = batch.docs.iter().filter(|d| d.kind == Kind::Event).cloned().collect();
-    let response = ctx.commit_and_answer(batch, status, body).await?;
-    app.webhooks.send(&events);
+    let response = super::commit_with_events(&app, &ctx, batch, status, body).await?;
     Ok(response)
 }
 
@@ -213,10 +211,7 @@ pub async fn retrieve(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: 
 
 /// Loads a charge or answers 404 naming `param`.
 pub async fn load(app: &App, account: &str, id: &str, param: &str) -> Result<Value, ApiError> {
-    let doc =
-        app.store.get(account, Kind::Charge, id).await?.ok_or_else(|| ApiError::not_found("charge", id, param))?;
-    serde_json::from_str(&doc.body)
-        .map_err(|e| ApiError::internal("corrupt_object", format!("stored charge {id} is unreadable: {e}")))
+    super::stored_json(app, account, Kind::Charge, id, "charge", param).await
 }
 
 /// `GET /v1/charges` (`risk_level` filters by `outcome.risk_level`).
@@ -273,11 +268,9 @@ pub async fn update(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ct
     }
     batch.docs.push(charge_doc(&charge, charge["created"].as_i64().unwrap_or(now)));
     batch.docs.push(events::event("charge.updated", &charge, now));
-    let events: Vec<Doc> = batch.docs.iter().filter(|d| d.kind == Kind::Event).cloned().collect();
-    let response = ctx.commit_and_answer(batch, StatusCode::OK, charge.to_string()).await?;
+    let response = super::commit_with_events(&app, &ctx, batch, StatusCode::OK, charge.to_string()).await?;
     if publish {
         app.engines.publish(app.store.as_ref(), &ctx.account).await?;
     }
-    app.webhooks.send(&events);
     Ok(response)
 }

@@ -11,7 +11,7 @@ use ward_core::outcome::OutcomeType;
 
 use super::payment_input::{self, SIGNAL_FIELDS};
 use crate::server::App;
-use crate::server::api::{ApiError, Ctx, ids, json_response, params};
+use crate::server::api::{ApiError, Ctx, ids, params};
 use crate::server::scoring;
 use crate::store::{Doc, Kind, WriteBatch};
 
@@ -67,11 +67,5 @@ pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, A
 
 /// `GET /v1/radar/payment_evaluations/{id}`.
 pub async fn retrieve(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ctx) -> Result<Response, ApiError> {
-    params::deny_unknown(&ctx.params, &["expand"])?;
-    let d = app
-        .store
-        .get(&ctx.account, Kind::PaymentEvaluation, &id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("payment evaluation", &id, "id"))?;
-    Ok(json_response(StatusCode::OK, d.body))
+    super::retrieve_stored(&app, &ctx, Kind::PaymentEvaluation, &id, "payment evaluation").await
 }

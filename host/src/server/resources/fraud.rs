@@ -75,9 +75,7 @@ pub async fn ingest_efw(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Respons
         body: efw.to_string(),
     });
     batch.docs.push(events::event("radar.early_fraud_warning.created", &efw, now));
-    let events: Vec<Doc> = batch.docs.iter().filter(|d| d.kind == Kind::Event).cloned().collect();
-    let response = ctx.commit_and_answer(batch, StatusCode::OK, efw.to_string()).await?;
-    app.webhooks.send(&events);
+    let response = super::commit_with_events(&app, &ctx, batch, StatusCode::OK, efw.to_string()).await?;
     Ok(response)
 }
 
@@ -94,13 +92,7 @@ pub async fn list_efw(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response,
 
 /// `GET /v1/radar/early_fraud_warnings/{id}`.
 pub async fn retrieve_efw(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ctx) -> Result<Response, ApiError> {
-    params::deny_unknown(&ctx.params, &["expand"])?;
-    let d = app
-        .store
-        .get(&ctx.account, Kind::EarlyFraudWarning, &id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("early fraud warning", &id, "id"))?;
-    Ok(json_response(StatusCode::OK, d.body))
+    super::retrieve_stored(&app, &ctx, Kind::EarlyFraudWarning, &id, "early fraud warning").await
 }
 
 /// `POST /v1/ward/disputes`: `charge`, `reason`, optional `amount`.
@@ -144,9 +136,7 @@ pub async fn ingest_dispute(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Res
         body: dispute.to_string(),
     });
     batch.docs.push(events::event("charge.dispute.created", &dispute, now));
-    let events: Vec<Doc> = batch.docs.iter().filter(|d| d.kind == Kind::Event).cloned().collect();
-    let response = ctx.commit_and_answer(batch, StatusCode::OK, dispute.to_string()).await?;
-    app.webhooks.send(&events);
+    let response = super::commit_with_events(&app, &ctx, batch, StatusCode::OK, dispute.to_string()).await?;
     Ok(response)
 }
 
@@ -167,11 +157,5 @@ pub async fn retrieve_dispute(
     Path(id): Path<String>,
     ctx: Ctx,
 ) -> Result<Response, ApiError> {
-    params::deny_unknown(&ctx.params, &["expand"])?;
-    let d = app
-        .store
-        .get(&ctx.account, Kind::Dispute, &id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("dispute", &id, "id"))?;
-    Ok(json_response(StatusCode::OK, d.body))
+    super::retrieve_stored(&app, &ctx, Kind::Dispute, &id, "dispute").await
 }

@@ -74,12 +74,7 @@ pub async fn ensure_defaults(app: &App, account: &str) -> Result<(), ApiError> {
 }
 
 async fn load(app: &App, account: &str, id: &str, param: &str) -> Result<Value, ApiError> {
-    let d = app
-        .store
-        .get(account, Kind::ValueList, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("value list", id, param))?;
-    serde_json::from_str(&d.body).map_err(|e| ApiError::internal("corrupt_object", format!("list {id}: {e}")))
+    super::stored_json(app, account, Kind::ValueList, id, "value list", param).await
 }
 
 async fn with_count(app: &App, account: &str, mut list: Value) -> Result<Value, ApiError> {
@@ -252,13 +247,7 @@ pub async fn retrieve_item(
     Path(id): Path<String>,
     ctx: Ctx,
 ) -> Result<Response, ApiError> {
-    params::deny_unknown(&ctx.params, &["expand"])?;
-    let d = app
-        .store
-        .get(&ctx.account, Kind::ValueListItem, &id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("value list item", &id, "id"))?;
-    Ok(json_response(StatusCode::OK, d.body))
+    super::retrieve_stored(&app, &ctx, Kind::ValueListItem, &id, "value list item").await
 }
 
 /// `DELETE /v1/radar/value_list_items/{id}`.

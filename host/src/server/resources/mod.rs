@@ -23,7 +23,9 @@ pub use lists::ensure_defaults;
 
 use super::App;
 use super::api::{ApiError, Ctx, json_response, list, params};
-use crate::store::{IdempotencyRecord, Kind};
+use serde_json::Value;
+
+use crate::store::{Doc, IdempotencyRecord, Kind, WriteBatch};
 
 /// The answer an idempotency key already got.
 pub fn replay(r: &IdempotencyRecord) -> Response {
@@ -31,6 +33,46 @@ pub fn replay(r: &IdempotencyRecord) -> Response {
     let mut resp = json_response(status, r.body.clone());
     resp.headers_mut().insert("idempotent-replayed", axum::http::HeaderValue::from_static("true"));
     resp
+}
+
+/// Commits the batch with the answer, then hands the batch's events to webhook delivery (only
+/// once they are durable).
+pub async fn commit_with_events(
+    app: &App,
+    ctx: &Ctx,
+    batch: WriteBatch,
+    status: StatusCode,
+    body: String,
+) -> Result<Response, ApiError> {
+    let events: Vec<Doc> = batch.docs.iter().filter(|d| d.kind == Kind::Event).cloned().collect();
+    let response = ctx.commit_and_answer(batch, status, body).await?;
+    app.webhooks.send(&events);
+    Ok(response)
+}
+
+/// A stored object, or a 404 naming it (`what` in the message, `param` as the parameter).
+pub async fn stored(app: &App, account: &str, kind: Kind, id: &str, what: &str, param: &str) -> Result<Doc, ApiError> {
+    app.store.get(account, kind, id).await?.ok_or_else(|| ApiError::not_found(what, id, param))
+}
+
+/// A stored object parsed, or a 404.
+pub async fn stored_json(
+    app: &App,
+    account: &str,
+    kind: Kind,
+    id: &str,
+    what: &str,
+    param: &str,
+) -> Result<Value, ApiError> {
+    let doc = stored(app, account, kind, id, what, param).await?;
+    serde_json::from_str(&doc.body)
+        .map_err(|e| ApiError::internal("corrupt_object", format!("stored {what} {id} is unreadable: {e}")))
+}
+
+/// `GET …/{id}` of an object returned as stored.
+pub async fn retrieve_stored(app: &App, ctx: &Ctx, kind: Kind, id: &str, what: &str) -> Result<Response, ApiError> {
+    params::deny_unknown(&ctx.params, &["expand"])?;
+    Ok(json_response(StatusCode::OK, stored(app, &ctx.account, kind, id, what, "id").await?.body))
 }
 
 /// Unknown paths: Stripe's 404 shape.
@@ -56,10 +98,7 @@ async fn list_events(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, 
 
 /// `GET /v1/events/{id}`.
 async fn retrieve_event(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ctx) -> Result<Response, ApiError> {
-    params::deny_unknown(&ctx.params, &[])?;
-    let d =
-        app.store.get(&ctx.account, Kind::Event, &id).await?.ok_or_else(|| ApiError::not_found("event", &id, "id"))?;
-    Ok(json_response(StatusCode::OK, d.body))
+    retrieve_stored(&app, &ctx, Kind::Event, &id, "event").await
 }
 
 /// Every API route.

@@ -84,24 +84,16 @@ pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, A
     batch.docs.push(charges::charge_doc(&charge, charge["created"].as_i64().unwrap_or(now)));
     batch.docs.push(events::event("charge.refunded", &charge, now));
     batch.docs.push(events::event("refund.created", &refund, now));
-    let events: Vec<Doc> = batch.docs.iter().filter(|d| d.kind == Kind::Event).cloned().collect();
-    let response = ctx.commit_and_answer(batch, StatusCode::OK, refund.to_string()).await?;
+    let response = super::commit_with_events(&app, &ctx, batch, StatusCode::OK, refund.to_string()).await?;
     if publish {
         app.engines.publish(app.store.as_ref(), &ctx.account).await?;
     }
-    app.webhooks.send(&events);
     Ok(response)
 }
 
 /// `GET /v1/refunds/{id}`.
 pub async fn retrieve(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ctx) -> Result<Response, ApiError> {
-    params::deny_unknown(&ctx.params, &["expand"])?;
-    let d = app
-        .store
-        .get(&ctx.account, Kind::Refund, &id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("refund", &id, "id"))?;
-    Ok(json_response(StatusCode::OK, d.body))
+    super::retrieve_stored(&app, &ctx, Kind::Refund, &id, "refund").await
 }
 
 /// `GET /v1/refunds` (`charge` filters).

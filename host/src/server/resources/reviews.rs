@@ -76,8 +76,7 @@ pub async fn close_for_charge(
 }
 
 async fn load(app: &App, account: &str, id: &str) -> Result<Value, ApiError> {
-    let d = app.store.get(account, Kind::Review, id).await?.ok_or_else(|| ApiError::not_found("review", id, "id"))?;
-    serde_json::from_str(&d.body).map_err(|e| ApiError::internal("corrupt_object", format!("review {id}: {e}")))
+    super::stored_json(app, account, Kind::Review, id, "review", "id").await
 }
 
 async fn expand(app: &App, account: &str, review: &mut Value, expand: &[String]) -> Result<(), ApiError> {
@@ -118,10 +117,8 @@ pub async fn approve(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: C
     }
     let mut batch = WriteBatch::default();
     close(&mut review, "approved", ids::now(), &mut batch);
-    let events: Vec<Doc> = batch.docs.iter().filter(|d| d.kind == Kind::Event).cloned().collect();
     let mut shown = review.clone();
     expand(&app, &ctx.account, &mut shown, &params::expand(&ctx.params)?).await?;
-    let response = ctx.commit_and_answer(batch, StatusCode::OK, shown.to_string()).await?;
-    app.webhooks.send(&events);
+    let response = super::commit_with_events(&app, &ctx, batch, StatusCode::OK, shown.to_string()).await?;
     Ok(response)
 }

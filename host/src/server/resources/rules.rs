@@ -117,8 +117,7 @@ async fn publish_after(app: &App, ctx: &Ctx, batch: WriteBatch, rule: &Value) ->
 }
 
 async fn load(app: &App, account: &str, id: &str) -> Result<Value, ApiError> {
-    let d = app.store.get(account, Kind::Rule, id).await?.ok_or_else(|| ApiError::not_found("rule", id, "id"))?;
-    serde_json::from_str(&d.body).map_err(|e| ApiError::internal("corrupt_object", format!("rule {id}: {e}")))
+    super::stored_json(app, account, Kind::Rule, id, "rule", "id").await
 }
 
 /// `GET /v1/ward/rules/{id}`.
