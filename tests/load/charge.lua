@@ -8,8 +8,20 @@ wrk.method = "POST"
 wrk.headers["Authorization"] = "Bearer " .. key
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 
-local amounts = { 500, 1200, 2000, 4999, 12500, 89900 }
+-- Mostly everyday amounts, now and then a large one.
+local amounts = { 1500, 2000, 2500, 3000, 4200, 4999, 2200, 1800, 3500, 12500 }
 local counter = 0
+
+-- A name-like email local part from a number (letters only: digits in an address are a risk
+-- signal of their own).
+local function letters(n)
+  local out = ""
+  repeat
+    out = out .. string.char(97 + n % 26)
+    n = math.floor(n / 26)
+  until n == 0
+  return out
+end
 
 -- A Luhn-valid 16-digit test-mode card number from 15 digits.
 local function luhn(digits)
@@ -44,8 +56,8 @@ function request()
   end
   local body = "amount=" .. amounts[math.random(#amounts)]
     .. "&currency=usd&source[number]=" .. luhn(string.format("4%014d", buyer % 100000000000000))
-    .. "&source[exp_month]=12&source[exp_year]=2031"
-    .. "&receipt_email=buyer" .. buyer .. "%40example.com"
+    .. "&source[exp_month]=6&source[exp_year]=2028"
+    .. "&receipt_email=" .. letters(buyer) .. "%40example.com"
     .. "&client[ip_address]=10." .. (math.floor(buyer / 65536) % 256) .. "." .. (math.floor(buyer / 256) % 256) .. "." .. (buyer % 256)
     .. "&metadata[n]=" .. counter
   return wrk.format(nil, nil, nil, body)

@@ -78,6 +78,7 @@ stop_server() {
 
 rows=()
 # bench NAME: runs wrk against the started server at each connection count.
+mixes=()
 bench() {
     local name="$1"
     WARD_API_KEY="$API_KEY" wrk -t"$THREADS" -c8 -d"$WARMUP" -s tests/load/charge.lua "http://$addr/v1/charges" >/dev/null
@@ -95,6 +96,10 @@ bench() {
         errors="$(awk '/Socket errors:/ {print $0}' "$out" | sed 's/.*Socket errors: *//')"
         rows+=("$(printf '%-26s %5s %12s %10s %10s %10s  %s' "$name" "$c" "$rps" "$p50" "$p99" "${non2xx:-0}" "${errors:-none}")")
     done
+    # The outcome mix the server reports (warm-up included): what the payments/s were made of.
+    mixes+=("$name: $(curl -fs "http://$addr/metrics" | awk -F'[{}",= ]+' '
+        /^ward_decisions_total/ { n[$3] += $NF; t += $NF }
+        END { for (o in n) printf "%s %.1f%%  ", o, 100 * n[o] / t }')")
 }
 
 data="$work/sqlite-component"
@@ -138,5 +143,7 @@ echo
 echo "ward serve load: wrk -t$THREADS -c{$CONNECTIONS} -d$DURATION --latency, $(nproc) cores shared by server and wrk"
 printf '%-26s %5s %12s %10s %10s %10s  %s\n' "store, runtime" "conns" "payments/s" "p50" "p99" "non-2xx" "socket errors"
 for r in "${rows[@]}"; do echo "$r"; done
+echo "outcome mix:"
+for m in "${mixes[@]}"; do echo "  $m"; done
 [ -n "$redis_note" ] && echo "$redis_note"
 exit 0

@@ -121,6 +121,33 @@ impl EntityIndex {
         shard.insert((account.to_owned(), key.to_owned()), Arc::new(map));
     }
 
+    /// Drops the fields no velocity window can read any more at `now`, and the entities left
+    /// empty. One-time buyers would otherwise keep their bucketed counters in memory forever.
+    /// Works one entity at a time, so scoring threads never wait on a whole shard.
+    pub fn prune(&self, now: i64) -> usize {
+        let mut removed = 0;
+        for shard in &self.shards {
+            let keys: Vec<(String, String)> = shard.lock().unwrap_or_else(|p| p.into_inner()).keys().cloned().collect();
+            for key in keys {
+                let mut guard = shard.lock().unwrap_or_else(|p| p.into_inner());
+                let Some(map) = guard.get_mut(&key) else { continue };
+                let gone = crate::velocity::expired_fields(now, map);
+                if gone.is_empty() {
+                    continue;
+                }
+                let map = Arc::make_mut(map);
+                for f in &gone {
+                    map.remove(f);
+                }
+                removed += gone.len();
+                if map.is_empty() {
+                    guard.remove(&key);
+                }
+            }
+        }
+        removed
+    }
+
     /// How many entities are held.
     pub fn len(&self) -> usize {
         self.shards.iter().map(|s| s.lock().unwrap_or_else(|p| p.into_inner()).len()).sum()
@@ -159,6 +186,19 @@ mod tests {
         assert!(!m.contains_key("gone"));
         apply_ops(&mut m, &[FieldOp::Incr("a".into(), -5)]);
         assert!(!m.contains_key("a"), "a field counted back to zero is dropped");
+    }
+
+    #[test]
+    fn pruning_drops_what_no_window_reads() {
+        let idx = EntityIndex::default();
+        // A 5-minute bucket of time 0 and an all-time total: a day later only the total is readable.
+        idx.apply("a", "card:1", &[FieldOp::Incr("ca:m:0".into(), 1), FieldOp::Incr("ca:t".into(), 1)]);
+        idx.apply("a", "card:2", &[FieldOp::Incr("ca:m:0".into(), 1)]);
+        assert_eq!(idx.prune(60), 0, "nothing expires within the hour");
+        assert_eq!(idx.prune(86_400), 2);
+        assert_eq!(idx.read("a", "card:1").get("ca:t"), Some(&1));
+        assert!(!idx.read("a", "card:1").contains_key("ca:m:0"));
+        assert_eq!(idx.len(), 1, "an entity left empty is dropped");
     }
 
     #[test]

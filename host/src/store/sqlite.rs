@@ -72,6 +72,7 @@ impl SqliteStore {
         let entities = Arc::new(EntityIndex::default());
         sql::load_entities(&mut conn, &entities)?;
         let keys = Arc::new(RwLock::new(sql::load_keys(&conn)?));
+        spawn_sweeper(Arc::downgrade(&entities))?;
         let (tx, rx) = mpsc::channel();
         let writer = Writer { conn, entities: entities.clone(), keys: keys.clone(), options: options.clone() };
         std::thread::Builder::new()
@@ -182,6 +183,30 @@ impl Store for SqliteStore {
     }
 }
 
+/// How often expired velocity fields are dropped from memory.
+const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Starts the thread that prunes expired velocity fields until the index is dropped. Pruned
+/// fields are not rewritten on disk: the snapshot keeps them until the entity next changes, and
+/// they are pruned again after a restart.
+fn spawn_sweeper(entities: std::sync::Weak<EntityIndex>) -> Result<(), StoreError> {
+    std::thread::Builder::new()
+        .name("ward-velocity-sweep".into())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(SWEEP_EVERY);
+                let Some(index) = entities.upgrade() else { return };
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs() as i64);
+                let removed = index.prune(now);
+                tracing::debug!(removed, entities = index.len(), "pruned expired velocity fields");
+            }
+        })
+        .map_err(|e| StoreError::Database(format!("cannot start the velocity sweeper: {e}")))?;
+    Ok(())
+}
+
 /// Runs batches in one transaction.
 fn commit_all(conn: &mut Connection, batches: &[(&str, &WriteBatch)]) -> Result<(), StoreError> {
     let tx = conn.transaction()?;
@@ -243,11 +268,17 @@ impl Writer {
     /// per batch would make every group pay for that rare case.
     fn write_group(&mut self, group: Vec<(String, WriteBatch, Reply)>, dirty: &mut HashSet<(String, String)>) {
         let all: Vec<(&str, &WriteBatch)> = group.iter().map(|(a, b, _)| (a.as_str(), b)).collect();
+        let started = std::time::Instant::now();
         let results: Vec<Result<(), StoreError>> = match commit_all(&mut self.conn, &all) {
             Ok(()) => group.iter().map(|_| Ok(())).collect(),
             Err(e) if group.len() == 1 => vec![Err(e)],
             Err(_) => all.iter().map(|one| commit_all(&mut self.conn, std::slice::from_ref(one))).collect(),
         };
+        // A commit this slow stalls every request waiting on it: worth a line in the log.
+        let took = started.elapsed();
+        if took > std::time::Duration::from_millis(250) {
+            tracing::warn!(batches = group.len(), millis = took.as_millis() as u64, "slow group commit");
+        }
         // Durable now: make the writes visible to readers, then acknowledge.
         for ((account, batch, reply), result) in group.into_iter().zip(results) {
             if result.is_ok() {
