@@ -2,14 +2,14 @@
 //! the attributes computed from them (before the payment's own update, so it never counts
 //! itself), and the updates the payment and later labels make.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value as Json;
 use ward_core::outcome::OutcomeType;
 use ward_core::{Assessment, Payment, Value};
 
 use super::api::ApiError;
-use crate::store::{FieldMap, FieldOp, Store};
+use crate::store::{FieldOp, Store};
 use crate::velocity::{
     self, EntityKind, EntityRef, LabelEvent, LabelKind, Outcome, PaymentEntities, PaymentEvent, entities_of, usd_cents,
 };
@@ -20,15 +20,10 @@ pub struct Gathered {
     pub context: BTreeMap<String, Value>,
     /// The payment's entities.
     pub entities: PaymentEntities,
+    /// The entities' store keys, in [`PaymentEntities::all`] order.
+    pub keys: Vec<String>,
     /// Fields of the entities that no window reads any more: deleted with the payment's writes.
     pub expired: Vec<(String, Vec<FieldOp>)>,
-}
-
-impl Gathered {
-    /// The entities' store keys.
-    pub fn keys(&self) -> Vec<String> {
-        self.entities.all().map(EntityRef::key).collect()
-    }
 }
 
 /// Reads the payment's entities in one store call and computes the wanted attributes.
@@ -43,12 +38,11 @@ pub async fn gather(
     let refs: Vec<&EntityRef> = entities.all().collect();
     let keys: Vec<String> = refs.iter().map(|e| e.key()).collect();
     let maps = store.read_entities(account, &keys).await?;
-    let by_key: HashMap<&str, &FieldMap> = keys.iter().map(String::as_str).zip(maps.iter().map(|m| &**m)).collect();
-    let context = if wanted.is_empty() {
-        BTreeMap::new()
-    } else {
-        velocity::features(now, &entities, |e| by_key.get(e.key().as_str()).copied(), Some(wanted))
-    };
+    // `features` asks for an entity's map many times: match the entity itself (a handful of
+    // them) rather than formatting its key on every lookup.
+    let map_of = |e: &EntityRef| refs.iter().zip(&maps).find(|(r, _)| **r == e).map(|(_, m)| &**m);
+    let context =
+        if wanted.is_empty() { BTreeMap::new() } else { velocity::features(now, &entities, map_of, Some(wanted)) };
     let expired = keys
         .iter()
         .zip(&maps)
@@ -57,7 +51,7 @@ pub async fn gather(
             (!gone.is_empty()).then(|| (k.clone(), gone.into_iter().map(FieldOp::Del).collect()))
         })
         .collect();
-    Ok(Gathered { context, entities, expired })
+    Ok(Gathered { context, entities, keys, expired })
 }
 
 /// The velocity updates a scored payment makes (expired fields pruned first).

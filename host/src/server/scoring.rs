@@ -30,8 +30,8 @@ pub struct Scored {
 pub async fn score(app: &App, account: &str, payment: Payment, now: i64) -> Result<Scored, ApiError> {
     let engine = app.engines.get(app.store.as_ref(), account).await?;
     let wanted = engine.wanted.read().unwrap_or_else(|p| p.into_inner()).clone();
-    let gathered = context::gather(app.store.as_ref(), account, &payment, now, &wanted).await?;
-    let evaluation = Evaluation { payment, context: gathered.context.clone() };
+    let mut gathered = context::gather(app.store.as_ref(), account, &payment, now, &wanted).await?;
+    let evaluation = Evaluation { payment, context: std::mem::take(&mut gathered.context) };
     let start = Instant::now();
     let mut assessment = engine.scorer.score(&evaluation).map_err(|e| match e.kind {
         ward_core::ErrorType::InvalidRequestError => ApiError::bad(e),
@@ -44,7 +44,7 @@ pub async fn score(app: &App, account: &str, payment: Payment, now: i64) -> Resu
         start.elapsed().as_secs_f64(),
     );
     let entity_ops = context::payment_ops(&gathered, &evaluation.payment, &assessment, now);
-    Ok(Scored { payment: evaluation.payment, assessment, held_out_from, entity_ops, entity_keys: gathered.keys() })
+    Ok(Scored { payment: evaluation.payment, assessment, held_out_from, entity_ops, entity_keys: gathered.keys })
 }
 
 /// Stripe's name for an outcome type.

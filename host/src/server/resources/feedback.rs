@@ -50,14 +50,14 @@ pub async fn add_default_items(
     batch: &mut WriteBatch,
 ) -> Result<bool, ApiError> {
     let items = feedback_items(kind, charge_fingerprint(charge).as_deref(), charge_email(charge).as_deref(), now);
-    let mut changed = false;
-    for (alias, item) in items {
-        let list_id = format!("rsl_{alias}");
-        lists::ensure_defaults(app, account).await?;
-        batch.docs.push(item_doc(&list_id, &item, now, "ward:feedback"));
-        changed = true;
+    if items.is_empty() {
+        return Ok(false);
     }
-    Ok(changed)
+    lists::ensure_defaults(app, account).await?;
+    for (alias, item) in items {
+        batch.docs.push(item_doc(&format!("rsl_{alias}"), &item, now, "ward:feedback"));
+    }
+    Ok(true)
 }
 
 /// A list item whose id derives from its list and value, so adding the same value twice
