@@ -135,6 +135,17 @@ fn rules_are_checked_versioned_and_published() {
     let data = versions["data"].as_array().expect("versions");
     assert_eq!(data.len(), 2, "one version per published change");
     assert_ne!(data[0]["bundle"], data[1]["bundle"], "each version has its own bundle");
+    // A retried rule change replays the whole first answer, rules version included.
+    let auth = format!("Bearer {}", support::server::API_KEY);
+    let headers = [("Authorization", auth.as_str()), ("Idempotency-Key", "rule-retry-1")];
+    let body = b"id=small_ones&predicate=Review+if+%3Aamount_in_usd%3A+%3C+1";
+    let first = server.call_with("POST", "/v1/ward/rules", &headers, body);
+    let again = server.call_with("POST", "/v1/ward/rules", &headers, body);
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert!(first.json()["rules_version"].as_str().is_some_and(|v| v.starts_with("wrv_")), "{}", first.body);
+    assert_eq!(again.body, first.body);
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!(server.call("DELETE", "/v1/ward/rules/small_ones", "").status, 200);
     assert_eq!(server.call("DELETE", "/v1/ward/rules/big_ones", "").status, 200);
     assert_eq!(server.call("GET", "/v1/ward/rules/big_ones", "").status, 404);
 }

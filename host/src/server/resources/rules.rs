@@ -104,16 +104,15 @@ pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, A
         "id": id, "object": "ward.rule", "predicate": predicate, "enabled": enabled,
         "description": params::string(&ctx.params, "description")?, "created": now, "updated": now,
     });
-    let batch = WriteBatch { docs: vec![rule_doc(&rule)], ..WriteBatch::default() };
-    let mut out = rule.clone();
-    out["rules_version"] = publish_after(&app, &ctx, batch, &rule).await?;
-    Ok(json_response(StatusCode::OK, out.to_string()))
+    save_and_publish(&app, &ctx, rule).await
 }
 
-async fn publish_after(app: &App, ctx: &Ctx, batch: WriteBatch, rule: &Value) -> Result<Value, ApiError> {
-    ctx.commit_and_answer(batch, StatusCode::OK, rule.to_string()).await?;
-    let version = publish(app, &ctx.account).await?;
-    Ok(version["id"].clone())
+/// Stores the rule, publishes, and answers with the rule and its `rules_version`. The
+/// idempotency record is written last, with that whole answer, so a retry replays it exactly.
+async fn save_and_publish(app: &App, ctx: &Ctx, mut rule: Value) -> Result<Response, ApiError> {
+    app.store.commit(&ctx.account, WriteBatch { docs: vec![rule_doc(&rule)], ..WriteBatch::default() }).await?;
+    rule["rules_version"] = publish(app, &ctx.account).await?["id"].clone();
+    ctx.commit_and_answer(WriteBatch::default(), StatusCode::OK, rule.to_string()).await
 }
 
 async fn load(app: &App, account: &str, id: &str) -> Result<Value, ApiError> {
@@ -146,10 +145,7 @@ pub async fn update(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ct
     let predicate = rule["predicate"].as_str().unwrap_or_default().to_owned();
     validate(&app, &ctx.account, &id, enabled.then_some(predicate.as_str())).await?;
     rule["updated"] = json!(ids::now());
-    let batch = WriteBatch { docs: vec![rule_doc(&rule)], ..WriteBatch::default() };
-    let mut out = rule.clone();
-    out["rules_version"] = publish_after(&app, &ctx, batch, &rule).await?;
-    Ok(json_response(StatusCode::OK, out.to_string()))
+    save_and_publish(&app, &ctx, rule).await
 }
 
 /// `DELETE /v1/ward/rules/{id}`.
