@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 use wasmtime::component::Component;
-use wasmtime::{Config, Engine, InstanceAllocationStrategy, OptLevel, PoolingAllocationConfig};
+use wasmtime::{Config, Engine, InstanceAllocationStrategy, OptLevel, PoolingAllocationConfig, ProfilingStrategy};
 
 use super::RuntimeError;
 use super::limits::Limits;
@@ -31,6 +31,10 @@ const MEMORY_RESERVATION: u64 = 1 << 32;
 
 /// Guard region after each memory, covering the static offsets of loads and stores.
 const MEMORY_GUARD: u64 = 32 << 20;
+
+/// Set (to anything) to write `/tmp/perf-<pid>.map` for the compiled guest code, so that
+/// `perf report` names guest functions.
+pub const PERF_MAP_ENV: &str = "WARD_PERF_MAP";
 
 /// How the runtime is set up.
 #[derive(Clone, Debug, Default)]
@@ -77,6 +81,10 @@ impl WasmRuntime {
             .cranelift_opt_level(OptLevel::Speed)
             // The component's hot loops are built for SIMD128 (tests/build-component.sh).
             .wasm_simd(true);
+        // `perf` can name guest functions only through a perf map (docs/component.md).
+        if std::env::var_os(PERF_MAP_ENV).is_some() {
+            cfg.profiler(ProfilingStrategy::PerfMap);
+        }
         let engine = Engine::new(&cfg).map_err(|e| RuntimeError::wasmtime("configuring wasmtime", e))?;
         let ticker = Ticker::start(engine.clone())?;
         Ok(Arc::new(WasmRuntime {
