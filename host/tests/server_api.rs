@@ -1,5 +1,6 @@
 //! `ward serve` API behaviour beyond the SDK flow: account isolation, webhooks with Stripe
-//! signatures, rules management and versioning, the holdout, metrics and the OpenAPI document.
+//! signatures, rules management and versioning, list items, the holdout, metrics and the
+//! OpenAPI document.
 //! Real processes on loopback; every wait is bounded.
 
 mod support;
@@ -148,6 +149,50 @@ fn rules_are_checked_versioned_and_published() {
     assert_eq!(server.call("DELETE", "/v1/ward/rules/small_ones", "").status, 200);
     assert_eq!(server.call("DELETE", "/v1/ward/rules/big_ones", "").status, 200);
     assert_eq!(server.call("GET", "/v1/ward/rules/big_ones", "").status, 404);
+}
+
+#[test]
+fn list_items_count_from_the_next_payment_and_the_value_filter_scans_the_list() {
+    let dir = TempDir::new("items");
+    let server = Server::start(dir.path(), &[]);
+    let pay = "amount=2500&currency=usd&source=tok_visa&receipt_email=Mallory%40Example.com";
+    assert_eq!(server.charge(pay).status, 200, "not listed yet");
+    let add = |value: &str| {
+        let r = server.call("POST", "/v1/radar/value_list_items", &format!("value_list=rsl_default_block_email&value={value}"));
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.json()["id"].as_str().expect("item id").to_owned()
+    };
+    // The very next payment sees an added item, and a removed one, without waiting.
+    let listed = add("mallory%40example.com");
+    let blocked = server.charge(pay);
+    assert_eq!(blocked.status, 402, "{}", blocked.body);
+    let id = blocked.charge_id().expect("charge id");
+    let charge = server.call("GET", &format!("/v1/charges/{id}"), "").json();
+    assert_eq!(charge["outcome"]["rule"]["id"], "block_if_in_default_block_lists");
+    assert_eq!(server.call("DELETE", &format!("/v1/radar/value_list_items/{listed}"), "").status, 200);
+    assert_eq!(server.charge(pay).status, 200, "unlisted again");
+
+    // Three matches among the oldest items, then 120 that do not match: the filter must look
+    // past the first page, and paginate over the matches alone.
+    let needles: Vec<String> = (0..3).map(|i| add(&format!("needle{i}%40example.com"))).collect();
+    for i in 0..120 {
+        add(&format!("filler{i}%40example.com"));
+    }
+    let base = "/v1/radar/value_list_items?value_list=rsl_default_block_email";
+    let first = server.call("GET", &format!("{base}&value=NEEDLE&limit=2"), "").json();
+    let ids: Vec<&str> = first["data"].as_array().expect("data").iter().filter_map(|i| i["id"].as_str()).collect();
+    assert_eq!(ids, [needles[2].as_str(), needles[1].as_str()], "newest matches first");
+    assert_eq!(first["has_more"], true);
+    let rest = server.call("GET", &format!("{base}&value=needle&limit=2&starting_after={}", ids[1]), "").json();
+    let ids: Vec<&str> = rest["data"].as_array().expect("data").iter().filter_map(|i| i["id"].as_str()).collect();
+    assert_eq!(ids, [needles[0].as_str()]);
+    assert_eq!(rest["has_more"], false);
+    let back = server.call("GET", &format!("{base}&value=needle&limit=1&ending_before={}", needles[0]), "").json();
+    assert_eq!(back["data"][0]["id"], needles[1].as_str(), "the match nearest the cursor");
+    assert_eq!(back["has_more"], true);
+    let none = server.call("GET", &format!("{base}&value=nobody"), "").json();
+    assert_eq!(none["data"].as_array().map(Vec::len), Some(0));
+    assert_eq!(none["has_more"], false);
 }
 
 #[test]

@@ -1,14 +1,22 @@
 //! One scorer per account: the base bundle's model and built-in rules, plus the account's own
 //! rules and value lists. Publishing rebuilds the account's bundle and swaps it in atomically.
+//!
+//! Rules and lists publish at once. List items publish lazily: a change is counted, and the
+//! account's bundle is rebuilt by the next payment (so a payment always sees every item added
+//! before it) or once changes pause for [`QUIET`], whichever comes first. Rebuilding reads every
+//! list, so publishing per item made an import of `n` items cost `n²`.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use serde_json::Value;
 use ward_core::bundle::BundleSpec;
 use ward_core::lists::defaults::with_defaults;
 use ward_core::lists::{ItemType, ListItem, ValueList};
 
+use super::App;
 use super::api::ApiError;
 use crate::runtime::{ComponentScorer, NativeScorer, Scorer, WasmRuntime};
 use crate::store::{Kind, ListQuery, Store};
@@ -35,7 +43,15 @@ pub struct AccountEngine {
     pub publishing: tokio::sync::Mutex<()>,
     /// The context attributes the current bundle reads.
     pub wanted: RwLock<Arc<std::collections::BTreeSet<String>>>,
+    /// List-item changes committed so far, and how many of them the scorer includes.
+    changes: AtomicU64,
+    published: AtomicU64,
+    /// A publication waits for the changes to pause.
+    scheduled: AtomicBool,
 }
+
+/// How long list-item changes must pause before they are published without a payment asking.
+pub const QUIET: Duration = Duration::from_millis(200);
 
 /// Every account's engine.
 pub struct Engines {
@@ -64,8 +80,14 @@ impl Engines {
             Backend::Native => Arc::new(NativeScorer::new(&bundle).map_err(|e| engine_error(&e.to_string()))?),
         };
         let wanted = wanted(scorer.as_ref())?;
-        let engine =
-            Arc::new(AccountEngine { scorer, publishing: tokio::sync::Mutex::new(()), wanted: RwLock::new(wanted) });
+        let engine = Arc::new(AccountEngine {
+            scorer,
+            publishing: tokio::sync::Mutex::new(()),
+            wanted: RwLock::new(wanted),
+            changes: AtomicU64::new(0),
+            published: AtomicU64::new(0),
+            scheduled: AtomicBool::new(false),
+        });
         let mut map = self.by_account.write().unwrap_or_else(|p| p.into_inner());
         Ok(map.entry(account.to_owned()).or_insert(engine).clone())
     }
@@ -75,9 +97,32 @@ impl Engines {
     pub async fn publish(&self, store: &dyn Store, account: &str) -> Result<String, ApiError> {
         let engine = self.get(store, account).await?;
         let _turn = engine.publishing.lock().await;
+        self.rebuild(store, account, &engine).await
+    }
+
+    /// The account's engine with every committed list-item change in it: the one payments use.
+    /// Should the rebuild fail, payments go on with the bundle already in place.
+    pub async fn current(&self, store: &dyn Store, account: &str) -> Result<Arc<AccountEngine>, ApiError> {
+        let engine = self.get(store, account).await?;
+        if engine.stale() {
+            let _turn = engine.publishing.lock().await;
+            if engine.stale()
+                && let Err(e) = self.rebuild(store, account, &engine).await
+            {
+                tracing::warn!(account, error = %e.error.message, "list changes not published; scoring with the previous bundle");
+            }
+        }
+        Ok(engine)
+    }
+
+    /// Builds and swaps in the account's bundle; the caller holds `engine.publishing`.
+    async fn rebuild(&self, store: &dyn Store, account: &str, engine: &AccountEngine) -> Result<String, ApiError> {
+        // Changes counted before the build began are in it (they were committed first).
+        let target = engine.changes.load(Ordering::Acquire);
         let bundle = self.build(store, account).await?;
         let id = engine.scorer.swap_bundle(&bundle).map_err(|e| engine_error(&e.to_string()))?;
         *engine.wanted.write().unwrap_or_else(|p| p.into_inner()) = wanted(engine.scorer.as_ref())?;
+        engine.published.fetch_max(target, Ordering::AcqRel);
         Ok(id)
     }
 
@@ -97,6 +142,39 @@ impl Engines {
         let (bytes, _) = ward_core::bundle::encode(&spec).map_err(|e| engine_error(&e.to_string()))?;
         Ok(bytes)
     }
+}
+
+impl AccountEngine {
+    /// Whether committed list-item changes are missing from the scorer.
+    fn stale(&self) -> bool {
+        self.published.load(Ordering::Acquire) < self.changes.load(Ordering::Acquire)
+    }
+}
+
+/// Records committed list-item changes of `account`: the next payment publishes them, or a
+/// publication once changes have paused for [`QUIET`].
+pub async fn items_changed(app: &Arc<App>, account: &str) -> Result<(), ApiError> {
+    let engine = app.engines.get(app.store.as_ref(), account).await?;
+    engine.changes.fetch_add(1, Ordering::AcqRel);
+    if engine.scheduled.swap(true, Ordering::AcqRel) {
+        return Ok(());
+    }
+    let (app, account) = (app.clone(), account.to_owned());
+    tokio::spawn(async move {
+        loop {
+            let seen = engine.changes.load(Ordering::Acquire);
+            tokio::time::sleep(QUIET).await;
+            if engine.changes.load(Ordering::Acquire) == seen {
+                break;
+            }
+        }
+        // Cleared before publishing: a change from now on schedules its own publication.
+        engine.scheduled.store(false, Ordering::Release);
+        if let Err(e) = app.engines.current(app.store.as_ref(), &account).await {
+            tracing::warn!(account, error = %e.error.message, "list changes not published");
+        }
+    });
+    Ok(())
 }
 
 fn wanted(scorer: &dyn Scorer) -> Result<Arc<std::collections::BTreeSet<String>>, ApiError> {

@@ -28,7 +28,7 @@ pub struct Scored {
 
 /// Scores one payment for `account` at `now`.
 pub async fn score(app: &App, account: &str, payment: Payment, now: i64) -> Result<Scored, ApiError> {
-    let engine = app.engines.get(app.store.as_ref(), account).await?;
+    let engine = app.engines.current(app.store.as_ref(), account).await?;
     let wanted = engine.wanted.read().unwrap_or_else(|p| p.into_inner()).clone();
     let mut gathered = context::gather(app.store.as_ref(), account, &payment, now, &wanted).await?;
     let evaluation = Evaluation { payment, context: std::mem::take(&mut gathered.context) };

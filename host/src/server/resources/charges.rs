@@ -270,7 +270,7 @@ pub async fn update(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ct
     batch.docs.push(events::event("charge.updated", &charge, now));
     let response = super::commit_with_events(&app, &ctx, batch, StatusCode::OK, charge.to_string()).await?;
     if publish {
-        app.engines.publish(app.store.as_ref(), &ctx.account).await?;
+        crate::server::engines::items_changed(&app, &ctx.account).await?;
     }
     Ok(response)
 }

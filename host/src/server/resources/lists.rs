@@ -13,7 +13,7 @@ use ward_core::lists::{ItemType, ListItem, MAX_ALIAS_CHARS, MAX_ITEMS, MAX_NAME_
 use super::feedback::item_doc;
 use crate::server::App;
 use crate::server::api::{ApiError, Ctx, ids, json_response, list, params};
-use crate::store::{Doc, Kind, WriteBatch};
+use crate::store::{Doc, Kind, ListQuery, Page, WriteBatch};
 
 const ITEM_TYPES: &[&str] = &[
     "card_bin",
@@ -196,7 +196,7 @@ pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ct
     }
     let body = json!({"id": id, "object": "radar.value_list", "deleted": true}).to_string();
     let response = ctx.commit_and_answer(batch, StatusCode::OK, body).await?;
-    app.engines.publish(app.store.as_ref(), &ctx.account).await?;
+    crate::server::engines::items_changed(&app, &ctx.account).await?;
     Ok(response)
 }
 
@@ -237,7 +237,7 @@ pub async fn create_item(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Respon
     let body = doc.body.clone();
     let batch = WriteBatch { docs: vec![doc], ..WriteBatch::default() };
     let response = ctx.commit_and_answer(batch, StatusCode::OK, body).await?;
-    app.engines.publish(app.store.as_ref(), &ctx.account).await?;
+    crate::server::engines::items_changed(&app, &ctx.account).await?;
     Ok(response)
 }
 
@@ -258,7 +258,7 @@ pub async fn delete_item(State(app): State<Arc<App>>, Path(id): Path<String>, ct
     let batch = WriteBatch { deletes: vec![(Kind::ValueListItem, id.clone())], ..WriteBatch::default() };
     let body = json!({"id": id, "object": "radar.value_list_item", "deleted": true}).to_string();
     let response = ctx.commit_and_answer(batch, StatusCode::OK, body).await?;
-    app.engines.publish(app.store.as_ref(), &ctx.account).await?;
+    crate::server::engines::items_changed(&app, &ctx.account).await?;
     Ok(response)
 }
 
@@ -271,11 +271,53 @@ pub async fn list_items(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Respons
     let value = params::string(&ctx.params, "value")?;
     let mut q = list::query(&ctx.params)?;
     q.tag = Some(list_id.clone());
-    let page = app.store.list(&ctx.account, Kind::ValueListItem, &q).await?;
-    let mut body = list::object(&format!("/v1/radar/value_list_items?value_list={list_id}"), page, |i| i);
-    if let (Some(v), Some(data)) = (value, body["data"].as_array_mut()) {
-        let needle = v.to_lowercase();
-        data.retain(|i| i["value"].as_str().is_some_and(|s| s.to_lowercase().contains(&needle)));
-    }
+    let page = match value {
+        Some(v) => matching_items(&app, &ctx.account, q, &v.to_lowercase()).await?,
+        None => app.store.list(&ctx.account, Kind::ValueListItem, &q).await?,
+    };
+    let body = list::object(&format!("/v1/radar/value_list_items?value_list={list_id}"), page, |i| i);
     Ok(json_response(StatusCode::OK, body.to_string()))
+}
+
+/// The page of items whose value contains `needle` (lowercase), as Stripe's `value` filter: the
+/// list is scanned from the cursor in the query's direction until `limit` items match, one
+/// more telling `has_more`. A list holds at most [`MAX_ITEMS`], so the scan is bounded.
+async fn matching_items(app: &App, account: &str, mut q: ListQuery, needle: &str) -> Result<Page, ApiError> {
+    let limit = q.limit;
+    // Pages are newest first; going back (`ending_before`), the items nearest the cursor are
+    // the last of each page, and the next page is newer.
+    let backwards = q.ending_before.is_some();
+    q.limit = 100;
+    let mut found: Vec<Doc> = Vec::new();
+    loop {
+        let page = app.store.list(account, Kind::ValueListItem, &q).await?;
+        let (newest, oldest) = (page.data.first().map(|d| d.id.clone()), page.data.last().map(|d| d.id.clone()));
+        let mut hits: Vec<Doc> = page.data.into_iter().filter(|d| item_contains(d, needle)).collect();
+        if backwards {
+            hits.reverse();
+        }
+        found.extend(hits);
+        if found.len() > limit || !page.has_more {
+            break;
+        }
+        if backwards {
+            q.ending_before = newest;
+        } else {
+            q.starting_after = oldest;
+        }
+    }
+    let has_more = found.len() > limit;
+    found.truncate(limit);
+    if backwards {
+        found.reverse();
+    }
+    Ok(Page { data: found, has_more })
+}
+
+/// Whether a stored item's value contains `needle` (lowercase).
+fn item_contains(doc: &Doc, needle: &str) -> bool {
+    serde_json::from_str::<Value>(&doc.body)
+        .ok()
+        .and_then(|i| i["value"].as_str().map(|s| s.to_lowercase().contains(needle)))
+        .unwrap_or(false)
 }

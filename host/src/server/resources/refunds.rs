@@ -86,7 +86,7 @@ pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, A
     batch.docs.push(events::event("refund.created", &refund, now));
     let response = super::commit_with_events(&app, &ctx, batch, StatusCode::OK, refund.to_string()).await?;
     if publish {
-        app.engines.publish(app.store.as_ref(), &ctx.account).await?;
+        crate::server::engines::items_changed(&app, &ctx.account).await?;
     }
     Ok(response)
 }
