@@ -13,6 +13,7 @@ use std::time::Duration;
 use hmac::{Hmac, Mac};
 use serde_json::Value;
 use sha2::Sha256;
+use support::redis::RedisServer;
 use support::server::{Server, TempDir, request};
 
 const OTHER: &str = "sk_test_otheraccount000001";
@@ -158,7 +159,11 @@ fn list_items_count_from_the_next_payment_and_the_value_filter_scans_the_list() 
     let pay = "amount=2500&currency=usd&source=tok_visa&receipt_email=Mallory%40Example.com";
     assert_eq!(server.charge(pay).status, 200, "not listed yet");
     let add = |value: &str| {
-        let r = server.call("POST", "/v1/radar/value_list_items", &format!("value_list=rsl_default_block_email&value={value}"));
+        let r = server.call(
+            "POST",
+            "/v1/radar/value_list_items",
+            &format!("value_list=rsl_default_block_email&value={value}"),
+        );
         assert_eq!(r.status, 200, "{}", r.body);
         r.json()["id"].as_str().expect("item id").to_owned()
     };
@@ -193,6 +198,25 @@ fn list_items_count_from_the_next_payment_and_the_value_filter_scans_the_list() 
     let none = server.call("GET", &format!("{base}&value=nobody"), "").json();
     assert_eq!(none["data"].as_array().map(Vec::len), Some(0));
     assert_eq!(none["has_more"], false);
+}
+
+#[test]
+fn servers_sharing_a_redis_store_see_each_others_rules_and_lists() {
+    let redis = RedisServer::start();
+    let (dir_a, dir_b) = (TempDir::new("replica-a"), TempDir::new("replica-b"));
+    let a = Server::start(dir_a.path(), &["--redis-url", &redis.url()]);
+    let b = Server::start(dir_b.path(), &["--redis-url", &redis.url()]);
+    let pay = "amount=2500&currency=usd&source=tok_visa&receipt_email=eve%40example.com";
+    assert_eq!(b.charge(pay).status, 200, "B has built its engine, with nothing listed");
+    let item =
+        a.call("POST", "/v1/radar/value_list_items", "value_list=rsl_default_block_email&value=eve%40example.com");
+    assert_eq!(item.status, 200, "{}", item.body);
+    assert_eq!(b.charge(pay).status, 402, "B's next payment sees the item A added");
+    let big = "amount=900000&currency=usd&source=tok_mastercard";
+    assert_eq!(a.charge(big).status, 200);
+    let rule = b.call("POST", "/v1/ward/rules", "id=too_big&predicate=Block+if+%3Aamount_in_usd%3A+%3E+5000");
+    assert_eq!(rule.status, 200, "{}", rule.body);
+    assert_eq!(a.charge(big).status, 402, "A's next payment runs the rule B added");
 }
 
 #[test]

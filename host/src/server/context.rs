@@ -9,6 +9,7 @@ use ward_core::outcome::OutcomeType;
 use ward_core::{Assessment, Payment, Value};
 
 use super::api::ApiError;
+use super::engines::{CONFIG_KEY, change_count};
 use crate::store::{FieldOp, Store};
 use crate::velocity::{
     self, EntityKind, EntityRef, LabelEvent, LabelKind, Outcome, PaymentEntities, PaymentEvent, entities_of, usd_cents,
@@ -24,9 +25,12 @@ pub struct Gathered {
     pub keys: Vec<String>,
     /// Fields of the entities that no window reads any more: deleted with the payment's writes.
     pub expired: Vec<(String, Vec<FieldOp>)>,
+    /// The account's rules and lists change count, read in the same call.
+    pub changes: u64,
 }
 
-/// Reads the payment's entities in one store call and computes the wanted attributes.
+/// Reads the payment's entities (and the account's change count) in one store call and
+/// computes the wanted attributes.
 pub async fn gather(
     store: &dyn Store,
     account: &str,
@@ -36,8 +40,11 @@ pub async fn gather(
 ) -> Result<Gathered, ApiError> {
     let entities = entities_of(payment, account);
     let refs: Vec<&EntityRef> = entities.all().collect();
-    let keys: Vec<String> = refs.iter().map(|e| e.key()).collect();
-    let maps = store.read_entities(account, &keys).await?;
+    let mut keys: Vec<String> = refs.iter().map(|e| e.key()).collect();
+    keys.push(CONFIG_KEY.to_owned());
+    let mut maps = store.read_entities(account, &keys).await?;
+    keys.pop();
+    let changes = maps.pop().map_or(0, |m| change_count(&m));
     // `features` asks for an entity's map many times: match the entity itself (a handful of
     // them) rather than formatting its key on every lookup.
     let map_of = |e: &EntityRef| refs.iter().zip(&maps).find(|(r, _)| **r == e).map(|(_, m)| &**m);
@@ -51,7 +58,7 @@ pub async fn gather(
             (!gone.is_empty()).then(|| (k.clone(), gone.into_iter().map(FieldOp::Del).collect()))
         })
         .collect();
-    Ok(Gathered { context, entities, keys, expired })
+    Ok(Gathered { context, entities, keys, expired, changes })
 }
 
 /// The velocity updates a scored payment makes (expired fields pruned first).

@@ -1,10 +1,11 @@
 //! One scorer per account: the base bundle's model and built-in rules, plus the account's own
 //! rules and value lists. Publishing rebuilds the account's bundle and swaps it in atomically.
 //!
-//! Rules and lists publish at once. List items publish lazily: a change is counted, and the
-//! account's bundle is rebuilt by the next payment (so a payment always sees every item added
-//! before it) or once changes pause for [`QUIET`], whichever comes first. Rebuilding reads every
-//! list, so publishing per item made an import of `n` items cost `n²`.
+//! Rules and lists publish at once. List items publish lazily: the account's bundle is rebuilt
+//! by the next payment (so a payment always sees every item added before it) or once changes
+//! pause for [`QUIET`], whichever comes first. Rebuilding reads every list, so publishing per
+//! item made an import of `n` items cost `n²`. Every change is counted in the store
+//! ([`CONFIG_KEY`]), so servers sharing a store (Redis) pick up each other's changes too.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -19,7 +20,7 @@ use ward_core::lists::{ItemType, ListItem, ValueList};
 use super::App;
 use super::api::ApiError;
 use crate::runtime::{ComponentScorer, NativeScorer, Scorer, WasmRuntime};
-use crate::store::{Kind, ListQuery, Store};
+use crate::store::{FieldMap, FieldOp, Kind, ListQuery, Store, WriteBatch};
 
 /// How payments are scored.
 #[derive(Clone)]
@@ -43,10 +44,11 @@ pub struct AccountEngine {
     pub publishing: tokio::sync::Mutex<()>,
     /// The context attributes the current bundle reads.
     pub wanted: RwLock<Arc<std::collections::BTreeSet<String>>>,
-    /// List-item changes committed so far, and how many of them the scorer includes.
-    changes: AtomicU64,
+    /// The account's change count ([`CONFIG_KEY`]) the scorer was built at.
     published: AtomicU64,
-    /// A publication waits for the changes to pause.
+    /// List-item changes made through this server, and whether a publication waits for them
+    /// to pause.
+    local_changes: AtomicU64,
     scheduled: AtomicBool,
 }
 
@@ -58,6 +60,27 @@ pub struct Engines {
     backend: Backend,
     base: BundleSpec,
     by_account: RwLock<HashMap<String, Arc<AccountEngine>>>,
+}
+
+/// The entity that counts an account's rules and lists changes. Every change commits an
+/// increment with itself, so any server sharing the store can tell, from the same read that
+/// fetches a payment's velocity, that its engine is behind.
+pub const CONFIG_KEY: &str = "config:account";
+const CHANGES: &str = "changes";
+
+/// Counts a rules or lists change, committed with `batch`.
+pub fn count_change(batch: &mut WriteBatch) {
+    batch.entities.push((CONFIG_KEY.to_owned(), vec![FieldOp::Incr(CHANGES.to_owned(), 1)]));
+}
+
+/// The change count in a [`CONFIG_KEY`] entity's fields.
+pub fn change_count(fields: &FieldMap) -> u64 {
+    fields.get(CHANGES).map_or(0, |&n| u64::try_from(n).unwrap_or(0))
+}
+
+async fn stored_changes(store: &dyn Store, account: &str) -> Result<u64, ApiError> {
+    let maps = store.read_entities(account, &[CONFIG_KEY.to_owned()]).await?;
+    Ok(maps.first().map_or(0, |m| change_count(m)))
 }
 
 impl Engines {
@@ -72,6 +95,7 @@ impl Engines {
         if let Some(e) = self.by_account.read().unwrap_or_else(|p| p.into_inner()).get(account) {
             return Ok(e.clone());
         }
+        let changes = stored_changes(store, account).await?;
         let bundle = self.build(store, account).await?;
         let scorer: Arc<dyn Scorer> = match &self.backend {
             Backend::Component { runtime, wasm } => Arc::new(
@@ -84,8 +108,8 @@ impl Engines {
             scorer,
             publishing: tokio::sync::Mutex::new(()),
             wanted: RwLock::new(wanted),
-            changes: AtomicU64::new(0),
-            published: AtomicU64::new(0),
+            published: AtomicU64::new(changes),
+            local_changes: AtomicU64::new(0),
             scheduled: AtomicBool::new(false),
         });
         let mut map = self.by_account.write().unwrap_or_else(|p| p.into_inner());
@@ -100,25 +124,24 @@ impl Engines {
         self.rebuild(store, account, &engine).await
     }
 
-    /// The account's engine with every committed list-item change in it: the one payments use.
-    /// Should the rebuild fail, payments go on with the bundle already in place.
-    pub async fn current(&self, store: &dyn Store, account: &str) -> Result<Arc<AccountEngine>, ApiError> {
-        let engine = self.get(store, account).await?;
-        if engine.stale() {
-            let _turn = engine.publishing.lock().await;
-            if engine.stale()
-                && let Err(e) = self.rebuild(store, account, &engine).await
-            {
-                tracing::warn!(account, error = %e.error.message, "list changes not published; scoring with the previous bundle");
-            }
+    /// Brings `engine` up to `stored` changes (as read from the store) if it is behind. Should
+    /// the rebuild fail, payments go on with the bundle already in place.
+    pub async fn catch_up(&self, store: &dyn Store, account: &str, engine: &AccountEngine, stored: u64) {
+        if !engine.behind(stored) {
+            return;
         }
-        Ok(engine)
+        let _turn = engine.publishing.lock().await;
+        if engine.behind(stored)
+            && let Err(e) = self.rebuild(store, account, engine).await
+        {
+            tracing::warn!(account, error = %e.error.message, "changes not published; scoring with the previous bundle");
+        }
     }
 
     /// Builds and swaps in the account's bundle; the caller holds `engine.publishing`.
     async fn rebuild(&self, store: &dyn Store, account: &str, engine: &AccountEngine) -> Result<String, ApiError> {
-        // Changes counted before the build began are in it (they were committed first).
-        let target = engine.changes.load(Ordering::Acquire);
+        // Changes counted before the build begins were committed with the count: all are in it.
+        let target = stored_changes(store, account).await?;
         let bundle = self.build(store, account).await?;
         let id = engine.scorer.swap_bundle(&bundle).map_err(|e| engine_error(&e.to_string()))?;
         *engine.wanted.write().unwrap_or_else(|p| p.into_inner()) = wanted(engine.scorer.as_ref())?;
@@ -145,33 +168,36 @@ impl Engines {
 }
 
 impl AccountEngine {
-    /// Whether committed list-item changes are missing from the scorer.
-    fn stale(&self) -> bool {
-        self.published.load(Ordering::Acquire) < self.changes.load(Ordering::Acquire)
+    /// Whether the store counts changes the scorer does not have.
+    pub fn behind(&self, stored: u64) -> bool {
+        self.published.load(Ordering::Acquire) < stored
     }
 }
 
-/// Records committed list-item changes of `account`: the next payment publishes them, or a
-/// publication once changes have paused for [`QUIET`].
+/// After list-item changes of `account` (committed, each counted with [`count_change`]):
+/// publishes them once changes have paused for [`QUIET`]. A payment before that publishes them
+/// itself ([`Engines::catch_up`]).
 pub async fn items_changed(app: &Arc<App>, account: &str) -> Result<(), ApiError> {
     let engine = app.engines.get(app.store.as_ref(), account).await?;
-    engine.changes.fetch_add(1, Ordering::AcqRel);
+    engine.local_changes.fetch_add(1, Ordering::AcqRel);
     if engine.scheduled.swap(true, Ordering::AcqRel) {
         return Ok(());
     }
     let (app, account) = (app.clone(), account.to_owned());
     tokio::spawn(async move {
         loop {
-            let seen = engine.changes.load(Ordering::Acquire);
+            let seen = engine.local_changes.load(Ordering::Acquire);
             tokio::time::sleep(QUIET).await;
-            if engine.changes.load(Ordering::Acquire) == seen {
+            if engine.local_changes.load(Ordering::Acquire) == seen {
                 break;
             }
         }
         // Cleared before publishing: a change from now on schedules its own publication.
         engine.scheduled.store(false, Ordering::Release);
-        if let Err(e) = app.engines.current(app.store.as_ref(), &account).await {
-            tracing::warn!(account, error = %e.error.message, "list changes not published");
+        let store = app.store.as_ref();
+        match stored_changes(store, &account).await {
+            Ok(stored) => app.engines.catch_up(store, &account, &engine, stored).await,
+            Err(e) => tracing::warn!(account, error = %e.error.message, "list changes not published"),
         }
     });
     Ok(())

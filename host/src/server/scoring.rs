@@ -28,9 +28,18 @@ pub struct Scored {
 
 /// Scores one payment for `account` at `now`.
 pub async fn score(app: &App, account: &str, payment: Payment, now: i64) -> Result<Scored, ApiError> {
-    let engine = app.engines.current(app.store.as_ref(), account).await?;
+    let store = app.store.as_ref();
+    let engine = app.engines.get(store, account).await?;
     let wanted = engine.wanted.read().unwrap_or_else(|p| p.into_inner()).clone();
-    let mut gathered = context::gather(app.store.as_ref(), account, &payment, now, &wanted).await?;
+    let mut gathered = context::gather(store, account, &payment, now, &wanted).await?;
+    if engine.behind(gathered.changes) {
+        // Rules or lists changed (here or on another server): score with them.
+        app.engines.catch_up(store, account, &engine, gathered.changes).await;
+        let now_wanted = engine.wanted.read().unwrap_or_else(|p| p.into_inner()).clone();
+        if now_wanted != wanted {
+            gathered = context::gather(store, account, &payment, now, &now_wanted).await?;
+        }
+    }
     let evaluation = Evaluation { payment, context: std::mem::take(&mut gathered.context) };
     let start = Instant::now();
     let mut assessment = engine.scorer.score(&evaluation).map_err(|e| match e.kind {

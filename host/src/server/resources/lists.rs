@@ -13,6 +13,7 @@ use ward_core::lists::{ItemType, ListItem, MAX_ALIAS_CHARS, MAX_ITEMS, MAX_NAME_
 use super::feedback::item_doc;
 use crate::server::App;
 use crate::server::api::{ApiError, Ctx, ids, json_response, list, params};
+use crate::server::engines::count_change;
 use crate::store::{Doc, Kind, ListQuery, Page, WriteBatch};
 
 const ITEM_TYPES: &[&str] = &[
@@ -115,7 +116,8 @@ pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, A
     }
     let metadata = params::metadata(&ctx.params, "metadata")?.unwrap_or_default();
     let list = list_json(&ids::new_id("rsl"), &alias, &name, &item_type, Value::Object(metadata), ids::now());
-    let batch = WriteBatch { docs: vec![list_doc(&list)], ..WriteBatch::default() };
+    let mut batch = WriteBatch { docs: vec![list_doc(&list)], ..WriteBatch::default() };
+    count_change(&mut batch);
     let response = ctx.commit_and_answer(batch, StatusCode::OK, list.to_string()).await?;
     app.engines.publish(app.store.as_ref(), &ctx.account).await?;
     Ok(response)
@@ -158,7 +160,8 @@ pub async fn update(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ct
     if let Some(m) = params::metadata(&ctx.params, "metadata")? {
         list["metadata"] = Value::Object(m);
     }
-    let batch = WriteBatch { docs: vec![list_doc(&list)], ..WriteBatch::default() };
+    let mut batch = WriteBatch { docs: vec![list_doc(&list)], ..WriteBatch::default() };
+    count_change(&mut batch);
     let list = with_count(&app, &ctx.account, list).await?;
     let response = ctx.commit_and_answer(batch, StatusCode::OK, list.to_string()).await?;
     app.engines.publish(app.store.as_ref(), &ctx.account).await?;
@@ -188,6 +191,7 @@ pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ct
     let items =
         crate::server::engines::all_docs(app.store.as_ref(), &ctx.account, Kind::ValueListItem, Some(&id)).await?;
     let mut batch = WriteBatch::default();
+    count_change(&mut batch);
     batch.deletes.push((Kind::ValueList, id.clone()));
     for item in items {
         if let Some(iid) = item["id"].as_str() {
@@ -235,7 +239,8 @@ pub async fn create_item(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Respon
     let item = ListItem { value, expires_at };
     let doc = item_doc(&list_id, &item, now, "ward");
     let body = doc.body.clone();
-    let batch = WriteBatch { docs: vec![doc], ..WriteBatch::default() };
+    let mut batch = WriteBatch { docs: vec![doc], ..WriteBatch::default() };
+    count_change(&mut batch);
     let response = ctx.commit_and_answer(batch, StatusCode::OK, body).await?;
     crate::server::engines::items_changed(&app, &ctx.account).await?;
     Ok(response)
@@ -255,7 +260,8 @@ pub async fn delete_item(State(app): State<Arc<App>>, Path(id): Path<String>, ct
     if app.store.get(&ctx.account, Kind::ValueListItem, &id).await?.is_none() {
         return Err(ApiError::not_found("value list item", &id, "id"));
     }
-    let batch = WriteBatch { deletes: vec![(Kind::ValueListItem, id.clone())], ..WriteBatch::default() };
+    let mut batch = WriteBatch { deletes: vec![(Kind::ValueListItem, id.clone())], ..WriteBatch::default() };
+    count_change(&mut batch);
     let body = json!({"id": id, "object": "radar.value_list_item", "deleted": true}).to_string();
     let response = ctx.commit_and_answer(batch, StatusCode::OK, body).await?;
     crate::server::engines::items_changed(&app, &ctx.account).await?;

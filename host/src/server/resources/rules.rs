@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use crate::server::App;
 use crate::server::api::{ApiError, Ctx, ids, json_response, list, params};
-use crate::server::engines::account_rules;
+use crate::server::engines::{account_rules, count_change};
 use crate::store::{Doc, Kind, WriteBatch};
 
 fn rule_doc(rule: &Value) -> Doc {
@@ -110,7 +110,9 @@ pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, A
 /// Stores the rule, publishes, and answers with the rule and its `rules_version`. The
 /// idempotency record is written last, with that whole answer, so a retry replays it exactly.
 async fn save_and_publish(app: &App, ctx: &Ctx, mut rule: Value) -> Result<Response, ApiError> {
-    app.store.commit(&ctx.account, WriteBatch { docs: vec![rule_doc(&rule)], ..WriteBatch::default() }).await?;
+    let mut batch = WriteBatch { docs: vec![rule_doc(&rule)], ..WriteBatch::default() };
+    count_change(&mut batch);
+    app.store.commit(&ctx.account, batch).await?;
     rule["rules_version"] = publish(app, &ctx.account).await?["id"].clone();
     ctx.commit_and_answer(WriteBatch::default(), StatusCode::OK, rule.to_string()).await
 }
@@ -152,7 +154,8 @@ pub async fn update(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ct
 pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ctx) -> Result<Response, ApiError> {
     load(&app, &ctx.account, &id).await?;
     validate(&app, &ctx.account, &id, None).await?;
-    let batch = WriteBatch { deletes: vec![(Kind::Rule, id.clone())], ..WriteBatch::default() };
+    let mut batch = WriteBatch { deletes: vec![(Kind::Rule, id.clone())], ..WriteBatch::default() };
+    count_change(&mut batch);
     let body = json!({"id": id, "object": "ward.rule", "deleted": true});
     ctx.commit_and_answer(batch, StatusCode::OK, body.to_string()).await?;
     publish(&app, &ctx.account).await?;
