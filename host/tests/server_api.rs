@@ -244,6 +244,17 @@ fn the_holdout_lets_some_blocks_through_and_reports_estimates() {
     assert_eq!(report["held_out_fraudulent"], 1);
     let precision = report["block_precision"].as_f64().expect("an estimate");
     assert!((precision - 1.0 / held.len() as f64).abs() < 1e-3, "{report}");
+
+    // Fraud that got through counts once per payment, whatever labels it collects.
+    let passed = server.charge("amount=2000&currency=usd&source=tok_visa").charge_id().expect("id");
+    let report_fraud = "fraud_details[user_report]=fraudulent";
+    assert_eq!(server.call("POST", &format!("/v1/charges/{passed}"), report_fraud).status, 200);
+    assert_eq!(server.call("POST", "/v1/refunds", &format!("charge={passed}&reason=fraudulent")).status, 200);
+    let dispute = server.call("POST", "/v1/ward/disputes", &format!("charge={passed}&reason=fraudulent"));
+    assert_eq!(dispute.status, 200, "{}", dispute.body);
+    let report = server.call("GET", "/v1/ward/holdout", "").json();
+    assert_eq!(report["fraud_let_through"], 1, "{report}");
+    assert_eq!(report["held_out_fraudulent"], 1, "{report}");
 }
 
 #[test]

@@ -36,6 +36,9 @@ pub async fn user_report(
     let kind = if report == "fraudulent" { DefaultKind::Block } else { DefaultKind::Allow };
     if kind == DefaultKind::Block {
         label(charge, Label::Fraud, now, account, batch);
+        if let Some(id) = charge["id"].as_str() {
+            super::holdout::label_fraud(app, account, id, batch).await?;
+        }
     }
     add_default_items(app, account, charge, kind, now, batch).await
 }

@@ -14,7 +14,7 @@ use ward_core::outcome::OutcomeType;
 use crate::server::App;
 use crate::server::api::{ApiError, Ctx, json_response, params};
 use crate::server::scoring::Scored;
-use crate::store::{FieldOp, Kind, WriteBatch};
+use crate::store::{Doc, FieldOp, Kind, WriteBatch};
 
 /// The account-wide counters entity.
 pub const STATS_KEY: &str = "stats:account";
@@ -31,7 +31,8 @@ pub fn stats_ops(scored: &Scored) -> (String, Vec<FieldOp>) {
 }
 
 /// Counts a fraud label: on a held-out payment it measures the blocks; on any other payment
-/// that went through it is fraud the blocks missed.
+/// that went through it is fraud the blocks missed. A payment counts once, however many labels
+/// it gets (a report, then a refund as fraud, then a dispute).
 pub async fn label_fraud(app: &App, account: &str, charge: &str, batch: &mut WriteBatch) -> Result<(), ApiError> {
     let field = match app.store.get(account, Kind::Holdout, charge).await? {
         Some(mut d) if d.tag.as_deref() == Some("open") => {
@@ -40,7 +41,18 @@ pub async fn label_fraud(app: &App, account: &str, charge: &str, batch: &mut Wri
             "holdout_fraud"
         }
         Some(_) => return Ok(()),
-        None => "passed_fraud",
+        None => {
+            // Remembered beside the held-out payments, so that a second label finds it counted.
+            let now = crate::server::api::ids::now();
+            batch.docs.push(Doc {
+                kind: Kind::Holdout,
+                id: charge.to_owned(),
+                created: now,
+                tag: Some("passed_fraud".into()),
+                body: json!({"id": charge, "charge": charge, "counted": "passed_fraud", "created": now}).to_string(),
+            });
+            "passed_fraud"
+        }
     };
     batch.entities.push((STATS_KEY.to_owned(), vec![FieldOp::Incr(field.into(), 1)]));
     Ok(())
