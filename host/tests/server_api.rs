@@ -217,6 +217,15 @@ fn servers_sharing_a_redis_store_see_each_others_rules_and_lists() {
     let rule = b.call("POST", "/v1/ward/rules", "id=too_big&predicate=Block+if+%3Aamount_in_usd%3A+%3E+5000");
     assert_eq!(rule.status, 200, "{}", rule.body);
     assert_eq!(a.charge(big).status, 402, "A's next payment runs the rule B added");
+    // Checks on A see what B changed: a list B made can be used in a rule on A, and then not
+    // deleted through A.
+    let list = b.call("POST", "/v1/radar/value_lists", "alias=vip&name=VIP&item_type=email");
+    assert_eq!(list.status, 200, "{}", list.body);
+    let uses = a.call("POST", "/v1/ward/rules", "id=vips&predicate=Allow+if+%3Aemail%3A+in+%40vip");
+    assert_eq!(uses.status, 200, "{}", uses.body);
+    let list_id = list.json()["id"].as_str().expect("list id").to_owned();
+    let refused = b.call("DELETE", &format!("/v1/radar/value_lists/{list_id}"), "");
+    assert_eq!(refused.status, 400, "{}", refused.body);
 }
 
 #[test]

@@ -124,6 +124,15 @@ impl Engines {
         self.rebuild(store, account, &engine).await
     }
 
+    /// The account's engine with every change the store counts (made here or by another
+    /// server): what checks of rules and lists must see.
+    pub async fn fresh(&self, store: &dyn Store, account: &str) -> Result<Arc<AccountEngine>, ApiError> {
+        let engine = self.get(store, account).await?;
+        let stored = stored_changes(store, account).await?;
+        self.catch_up(store, account, &engine, stored).await;
+        Ok(engine)
+    }
+
     /// Brings `engine` up to `stored` changes (as read from the store) if it is behind. Should
     /// the rebuild fail, payments go on with the bundle already in place.
     pub async fn catch_up(&self, store: &dyn Store, account: &str, engine: &AccountEngine, stored: u64) {

@@ -170,7 +170,7 @@ pub async fn update(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ct
 
 /// Whether the account's current bundle has a rule that reads `@alias`.
 async fn rules_use(app: &App, account: &str, alias: &str) -> Result<bool, ApiError> {
-    let engine = app.engines.get(app.store.as_ref(), account).await?;
+    let engine = app.engines.fresh(app.store.as_ref(), account).await?;
     let manifest = engine.scorer.manifest().map_err(|e| ApiError::internal("engine_unavailable", e.to_string()))?;
     Ok(manifest.lists.iter().any(|l| l == alias))
 }

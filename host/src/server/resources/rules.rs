@@ -40,7 +40,7 @@ async fn validate(app: &App, account: &str, id: &str, predicate: Option<&str>) -
         lines.push(format!("{id}: {p}"));
     }
     let text = app.engines.rules_text(&lines.join("\n"));
-    let engine = app.engines.get(app.store.as_ref(), account).await?;
+    let engine = app.engines.fresh(app.store.as_ref(), account).await?;
     let diagnostics =
         engine.scorer.check_rules(&text).map_err(|e| ApiError::internal("engine_unavailable", e.to_string()))?;
     let errors: Vec<String> = diagnostics.iter().filter(|d| d.is_error()).map(|d| d.render(&text)).collect();
