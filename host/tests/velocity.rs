@@ -154,6 +154,7 @@ fn stream(seed: u64, payments: usize, start: i64) -> (Vec<Pay>, Vec<Ev>) {
                     LabelKind::EarlyFraudWarning,
                     LabelKind::Refund { fraudulent: true },
                     LabelKind::Refund { fraudulent: false },
+                    LabelKind::FraudReport,
                 ]);
                 let delay =
                     rng.pick(&[0, 1, 299, 300, 3600, 86_400, 5 * 86_400, 29 * 86_400, 31 * 86_400, 400 * 86_400]);

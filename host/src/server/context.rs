@@ -87,8 +87,10 @@ pub fn payment_ops(
 /// A label that arrives after a payment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Label {
-    /// Refunded as fraudulent or reported fraudulent.
+    /// Refunded as fraudulent.
     Fraud,
+    /// Reported fraudulent (`fraud_details[user_report]`) without a refund.
+    FraudReport,
     /// A dispute with reason `fraudulent`.
     Dispute,
     /// An early fraud warning.
@@ -105,6 +107,7 @@ pub fn label_ops(charge: &Json, label: Label, now: i64, account: &str) -> Vec<(S
     };
     let kind = match label {
         Label::Fraud => LabelKind::Refund { fraudulent: true },
+        Label::FraudReport => LabelKind::FraudReport,
         Label::Dispute => LabelKind::FraudDispute,
         Label::EarlyFraudWarning => LabelKind::EarlyFraudWarning,
         Label::Refund => LabelKind::Refund { fraudulent: false },

@@ -63,12 +63,21 @@ pub enum LabelKind {
         /// Refunded as fraud.
         fraudulent: bool,
     },
+    /// The merchant reported the payment as fraud without refunding it
+    /// (`fraud_details[user_report]=fraudulent`): fraud, but no refund to count.
+    FraudReport,
 }
 
 impl LabelKind {
     /// Whether the label marks the payment as fraud (for the merchant's fraud rate).
     pub const fn is_fraud(self) -> bool {
-        matches!(self, LabelKind::FraudDispute | LabelKind::EarlyFraudWarning | LabelKind::Refund { fraudulent: true })
+        matches!(
+            self,
+            LabelKind::FraudDispute
+                | LabelKind::EarlyFraudWarning
+                | LabelKind::Refund { fraudulent: true }
+                | LabelKind::FraudReport
+        )
     }
 }
 
@@ -194,15 +203,18 @@ pub fn label_updates(label: &LabelEvent<'_>) -> Vec<(EntityRef, Vec<Op>)> {
             LabelKind::FraudDispute => incr_at(&mut ops, DISPUTES, &[Res::Day], true, t, 1),
             LabelKind::EarlyFraudWarning => incr_at(&mut ops, EFWS, &recent, true, t, 1),
             LabelKind::Refund { .. } => incr_at(&mut ops, REFUNDS, &recent, true, t, 1),
+            LabelKind::FraudReport => {}
         }
-        out.push((card.clone(), ops));
+        if !ops.is_empty() {
+            out.push((card.clone(), ops));
+        }
     }
     if let Some(ip) = &e.ip_address {
         let mut ops = Vec::new();
         match label.kind {
             LabelKind::FraudDispute => incr_at(&mut ops, DISPUTES, &recent, true, t, 1),
             LabelKind::EarlyFraudWarning => incr_at(&mut ops, EFWS, &recent, true, t, 1),
-            LabelKind::Refund { .. } => {}
+            LabelKind::Refund { .. } | LabelKind::FraudReport => {}
         }
         if !ops.is_empty() {
             out.push((ip.clone(), ops));

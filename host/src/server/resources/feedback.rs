@@ -35,7 +35,7 @@ pub async fn user_report(
 ) -> Result<bool, ApiError> {
     let kind = if report == "fraudulent" { DefaultKind::Block } else { DefaultKind::Allow };
     if kind == DefaultKind::Block {
-        label(charge, Label::Fraud, now, account, batch);
+        label(charge, Label::FraudReport, now, account, batch);
         if let Some(id) = charge["id"].as_str() {
             super::holdout::label_fraud(app, account, id, batch).await?;
         }
