@@ -4,6 +4,9 @@
 //! failure is returned as a WIT `error` record instead.
 
 mod input;
+// Exported under the C names on wasm32 only; natively only its tests call it.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod memcmp;
 mod output;
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
 mod scratch;
