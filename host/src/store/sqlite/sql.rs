@@ -11,7 +11,7 @@ use super::super::types::{Doc, IdempotencyRecord, Kind, ListQuery, Page, WriteBa
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS docs (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq INTEGER PRIMARY KEY,
     account TEXT NOT NULL,
     kind TEXT NOT NULL,
     id TEXT NOT NULL,
@@ -29,7 +29,7 @@ CREATE TABLE IF NOT EXISTS entities (
     PRIMARY KEY (account, key)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS entity_log (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq INTEGER PRIMARY KEY,
     account TEXT NOT NULL,
     ops BLOB NOT NULL
 );
