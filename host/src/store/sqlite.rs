@@ -7,7 +7,7 @@
 //! table plus a log of the operations since, folded into the snapshot at start and every
 //! [`SqliteOptions::compact_every`] batches.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -32,6 +32,9 @@ pub struct SqliteOptions {
     pub max_group: usize,
     /// Batches between two compactions of the velocity log.
     pub compact_every: usize,
+    /// Entities a compaction writes between two groups of batches: a compaction is done in
+    /// steps, so writes wait for one step at most, not for the whole of it.
+    pub compact_step: usize,
     /// Whether a commit waits for the disk (the default) or only for the operating system, which
     /// survives `kill -9` but not a power cut.
     pub fsync: bool,
@@ -40,7 +43,7 @@ pub struct SqliteOptions {
 impl SqliteOptions {
     /// Defaults for a database at `path`.
     pub fn new(path: impl Into<PathBuf>) -> Self {
-        SqliteOptions { path: path.into(), max_group: 1024, compact_every: 200_000, fsync: true }
+        SqliteOptions { path: path.into(), max_group: 1024, compact_every: 200_000, compact_step: 500, fsync: true }
     }
 }
 
@@ -70,11 +73,19 @@ impl SqliteStore {
         let mut conn = sql::open(&options.path, options.fsync)?;
         sql::migrate(&conn)?;
         let entities = Arc::new(EntityIndex::default());
-        sql::load_entities(&mut conn, &entities)?;
+        let next_seq = sql::load_entities(&mut conn, &entities)?;
         let keys = Arc::new(RwLock::new(sql::load_keys(&conn)?));
         spawn_sweeper(Arc::downgrade(&entities))?;
         let (tx, rx) = mpsc::channel();
-        let writer = Writer { conn, entities: entities.clone(), keys: keys.clone(), options: options.clone() };
+        let writer = Writer {
+            conn,
+            entities: entities.clone(),
+            keys: keys.clone(),
+            options: options.clone(),
+            next_seq,
+            dirty: BTreeSet::new(),
+            round: None,
+        };
         std::thread::Builder::new()
             .name("ward-sqlite-writer".into())
             .spawn(move || writer.run(rx))
@@ -207,15 +218,29 @@ fn spawn_sweeper(entities: std::sync::Weak<EntityIndex>) -> Result<(), StoreErro
     Ok(())
 }
 
-/// Runs batches in one transaction.
-fn commit_all(conn: &mut Connection, batches: &[(&str, &WriteBatch)]) -> Result<(), StoreError> {
+/// Runs batches in one transaction, their log entries numbered from `seq`.
+fn commit_all(conn: &mut Connection, batches: &[(&str, &WriteBatch)], seq: i64) -> Result<(), StoreError> {
     let tx = conn.transaction()?;
-    for (account, batch) in batches {
-        sql::write_batch(&tx, account, batch)?;
+    for (i, (account, batch)) in batches.iter().enumerate() {
+        sql::write_batch(&tx, account, batch, seq + i as i64)?;
     }
     tx.commit()?;
     Ok(())
 }
+
+/// A compaction under way: the entities still to write to the snapshot, then the log entries
+/// (all those up to `upto`, which the snapshot then includes) still to delete.
+struct Round {
+    keys: Vec<(String, String)>,
+    upto: i64,
+    /// Log entries below this are deleted.
+    trimmed: i64,
+    started: std::time::Instant,
+    entities: usize,
+}
+
+/// How long the writer waits for a write before taking the next compaction step anyway.
+const IDLE_STEP: std::time::Duration = std::time::Duration::from_millis(5);
 
 /// The thread that owns the write connection.
 struct Writer {
@@ -223,16 +248,34 @@ struct Writer {
     entities: Arc<EntityIndex>,
     keys: Arc<RwLock<HashMap<String, String>>>,
     options: SqliteOptions,
+    /// The number the next log entry takes.
+    next_seq: i64,
+    /// Entities changed since the last compaction began, in key order: a compaction step then
+    /// writes neighbouring snapshot rows, a few pages rather than one page per entity.
+    dirty: BTreeSet<(String, String)>,
+    round: Option<Round>,
 }
 
 impl Writer {
     fn run(mut self, rx: mpsc::Receiver<Msg>) {
         let mut since_compaction = 0usize;
-        let mut dirty: HashSet<(String, String)> = HashSet::new();
-        while let Ok(first) = rx.recv() {
+        loop {
+            // While a compaction is under way, an idle writer goes on with it.
+            let first = if self.round.is_some() {
+                match rx.recv_timeout(IDLE_STEP) {
+                    Ok(m) => Some(m),
+                    Err(mpsc::RecvTimeoutError::Timeout) => None,
+                    Err(mpsc::RecvTimeoutError::Disconnected) => return,
+                }
+            } else {
+                match rx.recv() {
+                    Ok(m) => Some(m),
+                    Err(_) => return,
+                }
+            };
             let mut group = Vec::new();
             let mut close = None;
-            let mut next = Some(first);
+            let mut next = first;
             while let Some(msg) = next.take() {
                 match msg {
                     Msg::Write { account, batch, reply } => group.push((account, *batch, reply)),
@@ -246,33 +289,96 @@ impl Writer {
                 }
             }
             since_compaction += group.len();
-            self.write_group(group, &mut dirty);
-            if close.is_some() || since_compaction >= self.options.compact_every {
-                // A failed compaction leaves the log in place; the next one (or the next start) folds it.
-                if let Err(e) = sql::compact(&mut self.conn, &self.entities, &dirty) {
-                    tracing::warn!(error = %e, "velocity log compaction failed");
-                } else {
-                    dirty.clear();
-                }
-                since_compaction = 0;
+            if !group.is_empty() {
+                self.write_group(group);
             }
             if let Some(reply) = close {
+                self.compact_all();
                 let _ = reply.send(());
                 return;
             }
+            if self.round.is_none() && since_compaction >= self.options.compact_every {
+                self.begin_round();
+                since_compaction = 0;
+            }
+            self.compaction_step();
+        }
+    }
+
+    /// Starts a compaction of every entity changed since the last one began.
+    fn begin_round(&mut self) {
+        let oldest: Result<Option<i64>, _> = self.conn.query_row("SELECT MIN(seq) FROM entity_log", [], |r| r.get(0));
+        let trimmed = match oldest {
+            Ok(o) => o.unwrap_or(self.next_seq),
+            Err(e) => {
+                tracing::warn!(error = %e, "velocity log compaction postponed");
+                return;
+            }
+        };
+        let keys: Vec<(String, String)> = std::mem::take(&mut self.dirty).into_iter().collect();
+        let entities = keys.len();
+        let upto = self.next_seq - 1;
+        self.round = Some(Round { keys, upto, trimmed, started: std::time::Instant::now(), entities });
+    }
+
+    /// One step of the compaction under way: a few entities to the snapshot, or, once all are
+    /// written, a range of the log entries they include deleted. A failed step is tried again
+    /// at the next; until then the log stays, and a restart replays it.
+    fn compaction_step(&mut self) {
+        let Some(round) = &mut self.round else { return };
+        let as_of = self.next_seq - 1;
+        let result = if round.keys.is_empty() {
+            let hi = round.upto.min(round.trimmed.saturating_add(self.options.compact_step as i64 * 20) - 1);
+            sql::trim_log(&self.conn, round.trimmed, hi).map(|()| round.trimmed = hi + 1)
+        } else {
+            let from = round.keys.len().saturating_sub(self.options.compact_step);
+            sql::compact_entities(&mut self.conn, &self.entities, &round.keys[from..], as_of)
+                .map(|()| round.keys.truncate(from))
+        };
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "velocity log compaction step failed");
+        } else if round.keys.is_empty() && round.trimmed > round.upto {
+            let millis = round.started.elapsed().as_millis() as u64;
+            tracing::info!(entities = round.entities, millis, "velocity log compacted");
+            self.round = None;
+        }
+    }
+
+    /// Compacts everything at once (on close): the whole log goes.
+    fn compact_all(&mut self) {
+        let mut keys: Vec<(String, String)> = std::mem::take(&mut self.dirty).into_iter().collect();
+        if let Some(round) = self.round.take() {
+            keys.extend(round.keys);
+        }
+        let upto = self.next_seq - 1;
+        let done = sql::compact_entities(&mut self.conn, &self.entities, &keys, upto)
+            .and_then(|()| sql::trim_log(&self.conn, i64::MIN, upto));
+        if let Err(e) = done {
+            // The log stays; the next start folds it.
+            tracing::warn!(error = %e, "velocity log compaction failed");
         }
     }
 
     /// Writes a group in one transaction. Should it fail (a batch the database refuses), each
     /// batch is retried in a transaction of its own, so one bad batch fails alone; savepoints
     /// per batch would make every group pay for that rare case.
-    fn write_group(&mut self, group: Vec<(String, WriteBatch, Reply)>, dirty: &mut HashSet<(String, String)>) {
+    fn write_group(&mut self, group: Vec<(String, WriteBatch, Reply)>) {
         let all: Vec<(&str, &WriteBatch)> = group.iter().map(|(a, b, _)| (a.as_str(), b)).collect();
         let started = std::time::Instant::now();
-        let results: Vec<Result<(), StoreError>> = match commit_all(&mut self.conn, &all) {
+        // Numbers of failed transactions are skipped: the log needs them increasing, not dense.
+        let seq = self.next_seq;
+        self.next_seq += all.len() as i64;
+        let results: Vec<Result<(), StoreError>> = match commit_all(&mut self.conn, &all, seq) {
             Ok(()) => group.iter().map(|_| Ok(())).collect(),
             Err(e) if group.len() == 1 => vec![Err(e)],
-            Err(_) => all.iter().map(|one| commit_all(&mut self.conn, std::slice::from_ref(one))).collect(),
+            Err(_) => all
+                .iter()
+                .map(|one| {
+                    let seq = self.next_seq;
+                    self.next_seq += 1;
+                    commit_all(&mut self.conn, std::slice::from_ref(one), seq)
+                })
+                .collect(),
         };
         // A commit this slow stalls every request waiting on it: worth a line in the log.
         let took = started.elapsed();
@@ -284,7 +390,7 @@ impl Writer {
             if result.is_ok() {
                 for (key, ops) in &batch.entities {
                     self.entities.apply(&account, key, ops);
-                    dirty.insert((account.clone(), key.clone()));
+                    self.dirty.insert((account.clone(), key.clone()));
                 }
                 let mut keys = self.keys.write().unwrap_or_else(|p| p.into_inner());
                 for key in &batch.api_keys {

@@ -26,6 +26,7 @@ CREATE TABLE IF NOT EXISTS entities (
     account TEXT NOT NULL,
     key TEXT NOT NULL,
     fields TEXT NOT NULL,
+    as_of INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (account, key)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS entity_log (
@@ -71,7 +72,24 @@ pub fn open(path: &Path, fsync: bool) -> Result<Connection, StoreError> {
 /// Creates the tables when missing.
 pub fn migrate(conn: &Connection) -> Result<(), StoreError> {
     conn.execute_batch(SCHEMA)?;
+    // Files from before snapshots said which log entry they include: theirs include all (the
+    // log was emptied with every compaction).
+    let has_as_of: bool =
+        conn.query_row("SELECT COUNT(*) > 0 FROM pragma_table_info('entities') WHERE name = 'as_of'", [], |r| {
+            r.get(0)
+        })?;
+    if !has_as_of {
+        conn.execute_batch("ALTER TABLE entities ADD COLUMN as_of INTEGER NOT NULL DEFAULT 0")?;
+    }
     Ok(())
+}
+
+/// The sequence number the next log entry takes: past every entry and every snapshot, so that
+/// numbers never repeat even once the log has been emptied.
+pub fn next_log_seq(conn: &Connection) -> Result<i64, StoreError> {
+    let log: i64 = conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM entity_log", [], |r| r.get(0))?;
+    let snap: i64 = conn.query_row("SELECT COALESCE(MAX(as_of), 0) FROM entities", [], |r| r.get(0))?;
+    Ok(log.max(snap) + 1)
 }
 
 /// Every API key and its account.
@@ -81,63 +99,82 @@ pub fn load_keys(conn: &Connection) -> Result<HashMap<String, String>, StoreErro
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Loads the velocity snapshot, replays the log after it, and folds the log into the snapshot.
-pub fn load_entities(conn: &mut Connection, index: &EntityIndex) -> Result<(), StoreError> {
+/// Loads the velocity snapshot, replays the log entries each entity's snapshot does not include
+/// yet, and folds the log into the snapshot. Returns the next log sequence number.
+pub fn load_entities(conn: &mut Connection, index: &EntityIndex) -> Result<i64, StoreError> {
     let mut touched = HashSet::new();
     {
-        let mut stmt = conn.prepare("SELECT account, key, fields FROM entities")?;
+        // Only snapshots at or past the oldest log entry can already include some of it.
+        let oldest: Option<i64> = conn.query_row("SELECT MIN(seq) FROM entity_log", [], |r| r.get(0))?;
+        let mut as_of: HashMap<(String, String), i64> = HashMap::new();
+        let mut stmt = conn.prepare("SELECT account, key, fields, as_of FROM entities")?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
-            let (account, key, fields): (String, String, String) = (row.get(0)?, row.get(1)?, row.get(2)?);
+            let (account, key, fields, seq): (String, String, String, i64) =
+                (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
             let map: FieldMap = serde_json::from_str(&fields)
                 .map_err(|e| StoreError::Corrupt { what: format!("entity {key}"), message: e.to_string() })?;
             index.load(&account, &key, map);
+            if oldest.is_some_and(|o| seq >= o) {
+                as_of.insert((account, key), seq);
+            }
         }
-        let mut stmt = conn.prepare("SELECT account, ops FROM entity_log ORDER BY seq")?;
+        let mut stmt = conn.prepare("SELECT seq, account, ops FROM entity_log ORDER BY seq")?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
-            let account: String = row.get(0)?;
-            let bytes: Vec<u8> = row.get(1)?;
+            let (seq, account): (i64, String) = (row.get(0)?, row.get(1)?);
+            let bytes: Vec<u8> = row.get(2)?;
             for (key, ops) in decode_ops(&bytes)? {
-                index.apply(&account, &key, &ops);
-                touched.insert((account.clone(), key));
+                let entity = (account.clone(), key);
+                if as_of.get(&entity).is_none_or(|&s| seq > s) {
+                    index.apply(&entity.0, &entity.1, &ops);
+                    touched.insert(entity);
+                }
             }
         }
     }
-    compact(conn, index, &touched)
+    let next = next_log_seq(conn)?;
+    let keys: Vec<(String, String)> = touched.into_iter().collect();
+    compact_entities(conn, index, &keys, next - 1)?;
+    trim_log(conn, i64::MIN, next - 1)?;
+    Ok(next)
 }
 
-/// Writes the current fields of the touched entities to the snapshot and empties the log.
-pub fn compact(
+/// Writes the current fields of `keys` to the snapshot, each marked as including every log
+/// entry up to `as_of` (the last one applied to the index). An empty map is written too: were
+/// its row deleted, older log entries would count again at the next start.
+pub fn compact_entities(
     conn: &mut Connection,
     index: &EntityIndex,
-    touched: &HashSet<(String, String)>,
+    keys: &[(String, String)],
+    as_of: i64,
 ) -> Result<(), StoreError> {
     let tx = conn.transaction()?;
     {
         let mut put = tx.prepare_cached(
-            "INSERT INTO entities (account, key, fields) VALUES (?1, ?2, ?3)
-             ON CONFLICT (account, key) DO UPDATE SET fields = excluded.fields",
+            "INSERT INTO entities (account, key, fields, as_of) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (account, key) DO UPDATE SET fields = excluded.fields, as_of = excluded.as_of",
         )?;
-        let mut del = tx.prepare_cached("DELETE FROM entities WHERE account = ?1 AND key = ?2")?;
-        for (account, key) in touched {
+        for (account, key) in keys {
             let map = index.read(account, key);
-            if map.is_empty() {
-                del.execute(params![account, key])?;
-            } else {
-                let text = serde_json::to_string(&*map)
-                    .map_err(|e| StoreError::Database(format!("encoding entity {key}: {e}")))?;
-                put.execute(params![account, key, text])?;
-            }
+            let text = serde_json::to_string(&*map)
+                .map_err(|e| StoreError::Database(format!("encoding entity {key}: {e}")))?;
+            put.execute(params![account, key, text, as_of])?;
         }
     }
-    tx.execute("DELETE FROM entity_log", [])?;
     tx.commit()?;
     Ok(())
 }
 
-/// Runs one batch's statements inside the writer's transaction.
-pub fn write_batch(tx: &Connection, account: &str, batch: &WriteBatch) -> Result<(), StoreError> {
+/// Deletes the log entries numbered from `from` to `upto`, which every snapshot includes.
+pub fn trim_log(conn: &Connection, from: i64, upto: i64) -> Result<(), StoreError> {
+    conn.execute("DELETE FROM entity_log WHERE seq >= ?1 AND seq <= ?2", params![from, upto])?;
+    Ok(())
+}
+
+/// Runs one batch's statements inside the writer's transaction; its velocity operations go in
+/// the log as entry `seq`.
+pub fn write_batch(tx: &Connection, account: &str, batch: &WriteBatch, seq: i64) -> Result<(), StoreError> {
     {
         let mut put = tx.prepare_cached(
             "INSERT INTO docs (account, kind, id, created, tag, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -155,8 +192,8 @@ pub fn write_batch(tx: &Connection, account: &str, batch: &WriteBatch) -> Result
         }
     }
     if !batch.entities.is_empty() {
-        let mut log = tx.prepare_cached("INSERT INTO entity_log (account, ops) VALUES (?1, ?2)")?;
-        log.execute(params![account, encode_ops(&batch.entities)?])?;
+        let mut log = tx.prepare_cached("INSERT INTO entity_log (seq, account, ops) VALUES (?1, ?2, ?3)")?;
+        log.execute(params![seq, account, encode_ops(&batch.entities)?])?;
     }
     if let Some(r) = &batch.idempotency {
         let mut put = tx.prepare_cached(
