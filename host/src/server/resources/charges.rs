@@ -268,9 +268,6 @@ pub async fn update(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ct
     }
     batch.docs.push(charge_doc(&charge, charge["created"].as_i64().unwrap_or(now)));
     batch.docs.push(events::event("charge.updated", &charge, now));
-    if publish {
-        crate::server::engines::count_change(&mut batch);
-    }
     let response = super::commit_with_events(&app, &ctx, batch, StatusCode::OK, charge.to_string()).await?;
     if publish {
         crate::server::engines::items_changed(&app, &ctx.account).await?;

@@ -23,8 +23,8 @@ pub fn charge_fingerprint(charge: &Value) -> Option<String> {
     charge["payment_method_details"]["card"]["fingerprint"].as_str().map(str::to_owned)
 }
 
-/// Applies a `fraud_details[user_report]`. Returns whether the lists changed (the bundle must
-/// be republished after the commit).
+/// Applies a `fraud_details[user_report]`. Returns whether the lists changed (after the commit,
+/// [`crate::server::engines::items_changed`]).
 pub async fn user_report(
     app: &App,
     account: &str,
@@ -43,7 +43,8 @@ pub async fn user_report(
     add_default_items(app, account, charge, kind, now, batch).await
 }
 
-/// Adds the charge's card fingerprint and email to a kind of default list.
+/// Adds the charge's card fingerprint and email to a kind of default list, counting the change
+/// in `batch`. Returns whether it added any.
 pub async fn add_default_items(
     app: &App,
     account: &str,
@@ -60,6 +61,7 @@ pub async fn add_default_items(
     for (alias, item) in items {
         batch.docs.push(item_doc(&format!("rsl_{alias}"), &item, now, "ward:feedback"));
     }
+    crate::server::engines::count_change(batch);
     Ok(true)
 }
 

@@ -200,7 +200,7 @@ pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ct
     }
     let body = json!({"id": id, "object": "radar.value_list", "deleted": true}).to_string();
     let response = ctx.commit_and_answer(batch, StatusCode::OK, body).await?;
-    crate::server::engines::items_changed(&app, &ctx.account).await?;
+    app.engines.publish(app.store.as_ref(), &ctx.account).await?;
     Ok(response)
 }
 

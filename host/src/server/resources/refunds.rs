@@ -84,9 +84,6 @@ pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, A
     batch.docs.push(charges::charge_doc(&charge, charge["created"].as_i64().unwrap_or(now)));
     batch.docs.push(events::event("charge.refunded", &charge, now));
     batch.docs.push(events::event("refund.created", &refund, now));
-    if publish {
-        crate::server::engines::count_change(&mut batch);
-    }
     let response = super::commit_with_events(&app, &ctx, batch, StatusCode::OK, refund.to_string()).await?;
     if publish {
         crate::server::engines::items_changed(&app, &ctx.account).await?;
