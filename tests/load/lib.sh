@@ -2,6 +2,8 @@
 # throwaway redis-server on free loopback ports, and cleans up on exit.
 # Sets: root (the workspace, also the current folder), API_KEY, target_dir, ward (the binary),
 # work (a temporary folder removed on exit), pids (processes stopped on exit).
+# WARD_BIN (environment): a ward binary to run instead of the one built here, e.g. to compare
+# two builds.
 # shellcheck shell=bash disable=SC2034  # (variables set here are read by the sourcing script)
 
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -10,7 +12,7 @@ cd "$root" || exit 1
 
 API_KEY="sk_test_loadbenchmark000000000000"
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
-ward="$target_dir/host/ward"
+ward="${WARD_BIN:-$target_dir/host/ward}"
 work="$(mktemp -d -t ward-load.XXXXXX)"
 pids=()
 

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash, Hasher};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// The fields of one entity (the velocity module's map).
 pub type FieldMap = crate::velocity::FieldMap;
@@ -70,8 +70,9 @@ pub fn apply_ops(map: &mut FieldMap, ops: &[FieldOp]) {
 /// Shards of the in-memory index: enough that scoring threads rarely wait for each other.
 const SHARDS: usize = 64;
 
-/// One shard: entities by (account, key).
-type Shard = HashMap<(String, String), Arc<FieldMap>>;
+/// One shard: entities by account, then key (two levels, so a lookup by `&str` allocates
+/// nothing).
+type Shard = HashMap<String, HashMap<String, Arc<FieldMap>>>;
 
 /// Every entity's fields in memory, sharded by key. The embedded store keeps this as its read
 /// path and rebuilds it from the database at start.
@@ -90,35 +91,41 @@ impl Default for EntityIndex {
 }
 
 impl EntityIndex {
-    fn shard(&self, account: &str, key: &str) -> &Mutex<Shard> {
+    fn shard(&self, account: &str, key: &str) -> MutexGuard<'_, Shard> {
         let mut h = self.hasher.build_hasher();
         account.hash(&mut h);
         key.hash(&mut h);
-        &self.shards[(h.finish() as usize) % SHARDS]
+        self.shards[(h.finish() as usize) % SHARDS].lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// One entity's fields (empty when unknown), shared: readers never copy a map.
     pub fn read(&self, account: &str, key: &str) -> Arc<FieldMap> {
-        let shard = self.shard(account, key).lock().unwrap_or_else(|p| p.into_inner());
-        shard.get(&(account.to_owned(), key.to_owned())).cloned().unwrap_or_default()
+        let shard = self.shard(account, key);
+        shard.get(account).and_then(|m| m.get(key)).cloned().unwrap_or_default()
     }
 
     /// Applies operations to one entity. A map a reader still holds is copied first (copy on
     /// write), so readers see either the old or the new fields, never a mix.
     pub fn apply(&self, account: &str, key: &str, ops: &[FieldOp]) {
-        let mut shard = self.shard(account, key).lock().unwrap_or_else(|p| p.into_inner());
-        let id = (account.to_owned(), key.to_owned());
-        let map = shard.entry(id.clone()).or_default();
+        let mut shard = self.shard(account, key);
+        let entities = match shard.get_mut(account) {
+            Some(e) => e,
+            None => shard.entry(account.to_owned()).or_default(),
+        };
+        let map = match entities.get_mut(key) {
+            Some(m) => m,
+            None => entities.entry(key.to_owned()).or_default(),
+        };
         apply_ops(Arc::make_mut(map), ops);
         if map.is_empty() {
-            shard.remove(&id);
+            entities.remove(key);
         }
     }
 
     /// Replaces one entity's fields (loading from disk).
     pub fn load(&self, account: &str, key: &str, map: FieldMap) {
-        let mut shard = self.shard(account, key).lock().unwrap_or_else(|p| p.into_inner());
-        shard.insert((account.to_owned(), key.to_owned()), Arc::new(map));
+        let mut shard = self.shard(account, key);
+        shard.entry(account.to_owned()).or_default().insert(key.to_owned(), Arc::new(map));
     }
 
     /// Drops the fields no velocity window can read any more at `now`, and the entities left
@@ -127,10 +134,13 @@ impl EntityIndex {
     pub fn prune(&self, now: i64) -> usize {
         let mut removed = 0;
         for shard in &self.shards {
-            let keys: Vec<(String, String)> = shard.lock().unwrap_or_else(|p| p.into_inner()).keys().cloned().collect();
-            for key in keys {
-                let mut guard = shard.lock().unwrap_or_else(|p| p.into_inner());
-                let Some(map) = guard.get_mut(&key) else { continue };
+            let lock = || shard.lock().unwrap_or_else(|p| p.into_inner());
+            let keys: Vec<(String, String)> =
+                lock().iter().flat_map(|(a, m)| m.keys().map(move |k| (a.clone(), k.clone()))).collect();
+            for (account, key) in keys {
+                let mut guard = lock();
+                let Some(entities) = guard.get_mut(&account) else { continue };
+                let Some(map) = entities.get_mut(&key) else { continue };
                 let gone = crate::velocity::expired_fields(now, map);
                 if gone.is_empty() {
                     continue;
@@ -141,7 +151,7 @@ impl EntityIndex {
                 }
                 removed += gone.len();
                 if map.is_empty() {
-                    guard.remove(&key);
+                    entities.remove(&key);
                 }
             }
         }
@@ -150,7 +160,10 @@ impl EntityIndex {
 
     /// How many entities are held.
     pub fn len(&self) -> usize {
-        self.shards.iter().map(|s| s.lock().unwrap_or_else(|p| p.into_inner()).len()).sum()
+        self.shards
+            .iter()
+            .map(|s| s.lock().unwrap_or_else(|p| p.into_inner()).values().map(HashMap::len).sum::<usize>())
+            .sum()
     }
 
     /// Whether no entity is held.

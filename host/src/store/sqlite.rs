@@ -7,7 +7,7 @@
 //! table plus a log of the operations since, folded into the snapshot at start and every
 //! [`SqliteOptions::compact_every`] batches.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -50,7 +50,7 @@ impl SqliteOptions {
 type Reply = oneshot::Sender<Result<(), StoreError>>;
 
 enum Msg {
-    Write { account: String, batch: Box<WriteBatch>, reply: Reply },
+    Write { account: String, batch: Box<sql::Prepared>, reply: Reply },
     Close { reply: oneshot::Sender<()> },
 }
 
@@ -83,7 +83,7 @@ impl SqliteStore {
             keys: keys.clone(),
             options: options.clone(),
             next_seq,
-            dirty: BTreeSet::new(),
+            dirty: HashMap::new(),
             round: None,
         };
         std::thread::Builder::new()
@@ -168,7 +168,7 @@ impl Store for SqliteStore {
         }
         let (reply, rx) = oneshot::channel();
         self.sender()?
-            .send(Msg::Write { account: account.to_owned(), batch: Box::new(batch), reply })
+            .send(Msg::Write { account: account.to_owned(), batch: Box::new(sql::prepare(batch)?), reply })
             .map_err(|_| StoreError::Closed)?;
         rx.await.map_err(|_| StoreError::Closed)?
     }
@@ -219,7 +219,7 @@ fn spawn_sweeper(entities: std::sync::Weak<EntityIndex>) -> Result<(), StoreErro
 }
 
 /// Runs batches in one transaction, their log entries numbered from `seq`.
-fn commit_all(conn: &mut Connection, batches: &[(&str, &WriteBatch)], seq: i64) -> Result<(), StoreError> {
+fn commit_all(conn: &mut Connection, batches: &[(&str, &sql::Prepared)], seq: i64) -> Result<(), StoreError> {
     let tx = conn.transaction()?;
     for (i, (account, batch)) in batches.iter().enumerate() {
         sql::write_batch(&tx, account, batch, seq + i as i64)?;
@@ -250,9 +250,11 @@ struct Writer {
     options: SqliteOptions,
     /// The number the next log entry takes.
     next_seq: i64,
-    /// Entities changed since the last compaction began, in key order: a compaction step then
-    /// writes neighbouring snapshot rows, a few pages rather than one page per entity.
-    dirty: BTreeSet<(String, String)>,
+    /// Entities changed since the last compaction began, by account. A hash set (a payment
+    /// marks half a dozen entities, and ordered keys cost the writer a string comparison per
+    /// tree level); a compaction sorts them, so that a step writes neighbouring snapshot rows, a
+    /// few pages rather than one page per entity.
+    dirty: HashMap<String, HashSet<String>>,
     round: Option<Round>,
 }
 
@@ -305,6 +307,26 @@ impl Writer {
         }
     }
 
+    /// Notes that an entity changed, allocating only the first time.
+    fn mark_dirty(&mut self, account: &str, key: &str) {
+        if !self.dirty.contains_key(account) {
+            self.dirty.insert(account.to_owned(), HashSet::new());
+        }
+        if let Some(keys) = self.dirty.get_mut(account).filter(|k| !k.contains(key)) {
+            keys.insert(key.to_owned());
+        }
+    }
+
+    /// The entities changed since the last compaction began, in key order; none are left.
+    fn take_dirty(&mut self) -> Vec<(String, String)> {
+        let mut keys: Vec<(String, String)> = std::mem::take(&mut self.dirty)
+            .into_iter()
+            .flat_map(|(account, keys)| keys.into_iter().map(move |k| (account.clone(), k)))
+            .collect();
+        keys.sort_unstable();
+        keys
+    }
+
     /// Starts a compaction of every entity changed since the last one began.
     fn begin_round(&mut self) {
         let oldest: Result<Option<i64>, _> = self.conn.query_row("SELECT MIN(seq) FROM entity_log", [], |r| r.get(0));
@@ -315,7 +337,7 @@ impl Writer {
                 return;
             }
         };
-        let keys: Vec<(String, String)> = std::mem::take(&mut self.dirty).into_iter().collect();
+        let keys = self.take_dirty();
         let entities = keys.len();
         let upto = self.next_seq - 1;
         self.round = Some(Round { keys, upto, trimmed, started: std::time::Instant::now(), entities });
@@ -346,7 +368,7 @@ impl Writer {
 
     /// Compacts everything at once (on close): the whole log goes.
     fn compact_all(&mut self) {
-        let mut keys: Vec<(String, String)> = std::mem::take(&mut self.dirty).into_iter().collect();
+        let mut keys = self.take_dirty();
         if let Some(round) = self.round.take() {
             keys.extend(round.keys);
         }
@@ -362,8 +384,8 @@ impl Writer {
     /// Writes a group in one transaction. Should it fail (a batch the database refuses), each
     /// batch is retried in a transaction of its own, so one bad batch fails alone; savepoints
     /// per batch would make every group pay for that rare case.
-    fn write_group(&mut self, group: Vec<(String, WriteBatch, Reply)>) {
-        let all: Vec<(&str, &WriteBatch)> = group.iter().map(|(a, b, _)| (a.as_str(), b)).collect();
+    fn write_group(&mut self, group: Vec<(String, sql::Prepared, Reply)>) {
+        let all: Vec<(&str, &sql::Prepared)> = group.iter().map(|(a, b, _)| (a.as_str(), b)).collect();
         let started = std::time::Instant::now();
         // Numbers of failed transactions are skipped: the log needs them increasing, not dense.
         let seq = self.next_seq;
@@ -388,9 +410,10 @@ impl Writer {
         // Durable now: make the writes visible to readers, then acknowledge.
         for ((account, batch, reply), result) in group.into_iter().zip(results) {
             if result.is_ok() {
+                let batch = &batch.batch;
                 for (key, ops) in &batch.entities {
                     self.entities.apply(&account, key, ops);
-                    self.dirty.insert((account.clone(), key.clone()));
+                    self.mark_dirty(&account, key);
                 }
                 let mut keys = self.keys.write().unwrap_or_else(|p| p.into_inner());
                 for key in &batch.api_keys {

@@ -81,7 +81,14 @@ impl FromStr for EntityKind {
 /// A short stable hash of a value: the first 8 bytes of its SHA-256, in hex. Keeps keys and field
 /// names short and free of user text (emails, addresses never reach the store).
 pub fn short_hash(value: &str) -> String {
-    Sha256::digest(value.as_bytes()).iter().take(8).map(|b| format!("{b:02x}")).collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let digest = Sha256::digest(value.as_bytes());
+    let mut out = String::with_capacity(16);
+    for b in &digest[..8] {
+        out.push(HEX[usize::from(b >> 4)] as char);
+        out.push(HEX[usize::from(b & 15)] as char);
+    }
+    out
 }
 
 /// Which entity a field map belongs to: its kind and the short hash of its value.

@@ -172,17 +172,36 @@ pub fn trim_log(conn: &Connection, from: i64, upto: i64) -> Result<(), StoreErro
     Ok(())
 }
 
+/// A batch made ready for the writer by its caller: bodies compressed and velocity operations
+/// encoded on the caller's thread, since every write waits for the one writer thread.
+pub struct Prepared {
+    /// The batch; its document bodies have been moved into `bodies`.
+    pub batch: WriteBatch,
+    /// The compressed body of each of `batch.docs`, in order.
+    bodies: Vec<Vec<u8>>,
+    /// The encoded velocity operations, when there are any.
+    ops: Option<Vec<u8>>,
+}
+
+/// Compresses a batch's bodies and encodes its velocity operations.
+pub fn prepare(mut batch: WriteBatch) -> Result<Prepared, StoreError> {
+    let bodies = batch.docs.iter_mut().map(|d| pack(&std::mem::take(&mut d.body))).collect();
+    let ops = if batch.entities.is_empty() { None } else { Some(encode_ops(&batch.entities)?) };
+    Ok(Prepared { batch, bodies, ops })
+}
+
 /// Runs one batch's statements inside the writer's transaction; its velocity operations go in
 /// the log as entry `seq`.
-pub fn write_batch(tx: &Connection, account: &str, batch: &WriteBatch, seq: i64) -> Result<(), StoreError> {
+pub fn write_batch(tx: &Connection, account: &str, prepared: &Prepared, seq: i64) -> Result<(), StoreError> {
+    let batch = &prepared.batch;
     {
         let mut put = tx.prepare_cached(
             "INSERT INTO docs (account, kind, id, created, tag, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT (account, kind, id) DO UPDATE
              SET created = excluded.created, tag = excluded.tag, body = excluded.body",
         )?;
-        for d in &batch.docs {
-            put.execute(params![account, d.kind.as_str(), d.id, d.created, d.tag, pack(&d.body)])?;
+        for (d, body) in batch.docs.iter().zip(&prepared.bodies) {
+            put.execute(params![account, d.kind.as_str(), d.id, d.created, d.tag, body])?;
         }
     }
     if !batch.deletes.is_empty() {
@@ -191,9 +210,9 @@ pub fn write_batch(tx: &Connection, account: &str, batch: &WriteBatch, seq: i64)
             del.execute(params![account, kind.as_str(), id])?;
         }
     }
-    if !batch.entities.is_empty() {
+    if let Some(ops) = &prepared.ops {
         let mut log = tx.prepare_cached("INSERT INTO entity_log (seq, account, ops) VALUES (?1, ?2, ?3)")?;
-        log.execute(params![seq, account, encode_ops(&batch.entities)?])?;
+        log.execute(params![seq, account, ops])?;
     }
     if let Some(r) = &batch.idempotency {
         let mut put = tx.prepare_cached(
