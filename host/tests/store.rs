@@ -515,3 +515,46 @@ async fn sqlite_compaction_in_steps_never_loses_or_repeats_an_operation() {
         assert_eq!(entity(&s, A, key).await.get("n").copied().unwrap_or(0), expected[k], "{key}");
     }
 }
+
+/// Memory holds the entities in use, not every one ever seen: once compacted and unchanged, an
+/// entity leaves memory (also when traffic is too light to reach `compact_every`), is read from
+/// disk with the same fields, and comes back with its next change, counted on top of them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_keeps_only_entities_in_use_in_memory() {
+    let dir = TempDir::new("evict");
+    let mut o = SqliteOptions::new(dir.path().join("ward.db"));
+    o.compact_every = 1_000_000;
+    o.compact_interval = std::time::Duration::from_millis(50);
+    let s = SqliteStore::open(o).expect("open");
+    let keys: Vec<String> = (0..300).map(|k| format!("card:{k}")).collect();
+    for (k, key) in keys.iter().enumerate() {
+        s.commit(A, ops(key, vec![FieldOp::Incr("n".into(), k as i64 + 1)])).await.unwrap();
+    }
+    let (memory, disk) = s.entities_held();
+    assert_eq!(memory + disk, 300, "each entity in one place");
+    // Bounded wait for the time-driven compaction (the writer wakes by itself).
+    let mut held = s.entities_held();
+    for _ in 0..200 {
+        if held == (0, 300) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        held = s.entities_held();
+    }
+    assert_eq!(held, (0, 300), "every entity evicted to disk");
+    let maps = s.read_entities(A, &keys).await.unwrap();
+    for (k, map) in maps.iter().enumerate() {
+        assert_eq!(map.get("n"), Some(&(k as i64 + 1)), "card:{k} read from disk");
+    }
+    assert_eq!(s.entities_held(), (0, 300), "a read leaves it on disk");
+    s.commit(A, ops(&keys[7], vec![FieldOp::Incr("n".into(), 100)])).await.unwrap();
+    assert_eq!(s.entities_held().0, 1, "a change brings it back");
+    assert_eq!(entity(&s, A, &keys[7]).await.get("n"), Some(&108));
+    assert!(entity(&s, A, "card:unknown").await.is_empty());
+    s.close().await.unwrap();
+    drop(s);
+    let s = SqliteStore::open(SqliteOptions::new(dir.path().join("ward.db"))).expect("reopen");
+    assert_eq!(s.entities_held(), (0, 300), "a start loads none into memory");
+    assert_eq!(entity(&s, A, &keys[7]).await.get("n"), Some(&108));
+    assert_eq!(entity(&s, A, &keys[299]).await.get("n"), Some(&300));
+}

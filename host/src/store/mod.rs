@@ -10,7 +10,7 @@ mod redis;
 mod sqlite;
 mod types;
 
-pub use entities::{EntityIndex, FieldMap, FieldOp, apply_ops};
+pub use entities::{EntityIndex, FieldMap, FieldOp, Lookup, apply_ops};
 pub use redis::{RedisOptions, RedisStore};
 pub use sqlite::{SqliteOptions, SqliteStore};
 pub use types::{Doc, IdempotencyRecord, Kind, ListQuery, Page, WriteBatch};

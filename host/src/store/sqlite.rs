@@ -5,7 +5,9 @@
 //! acknowledged only once it is on disk, and a thousand concurrent payments cost a handful of
 //! fsyncs. Velocity fields are served from memory ([`EntityIndex`]); on disk they are a snapshot
 //! table plus a log of the operations since, folded into the snapshot at start and every
-//! [`SqliteOptions::compact_every`] batches.
+//! [`SqliteOptions::compact_every`] batches or [`SqliteOptions::compact_interval`]. An entity
+//! folded into the snapshot and unchanged since leaves memory: a read of it goes to disk, and
+//! its next change brings it back.
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -17,7 +19,7 @@ use async_trait::async_trait;
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
-use super::entities::{EntityIndex, FieldMap};
+use super::entities::{EntityIndex, FieldMap, Lookup};
 use super::types::{Doc, IdempotencyRecord, Kind, ListQuery, Page, WriteBatch};
 use super::{Store, StoreError};
 
@@ -32,6 +34,9 @@ pub struct SqliteOptions {
     pub max_group: usize,
     /// Batches between two compactions of the velocity log.
     pub compact_every: usize,
+    /// Longest time between two compactions while there are writes: bounds the entities held
+    /// in memory when traffic is light.
+    pub compact_interval: std::time::Duration,
     /// Entities a compaction writes between two groups of batches: a compaction is done in
     /// steps, so writes wait for one step at most, not for the whole of it.
     pub compact_step: usize,
@@ -43,7 +48,14 @@ pub struct SqliteOptions {
 impl SqliteOptions {
     /// Defaults for a database at `path`.
     pub fn new(path: impl Into<PathBuf>) -> Self {
-        SqliteOptions { path: path.into(), max_group: 1024, compact_every: 200_000, compact_step: 500, fsync: true }
+        SqliteOptions {
+            path: path.into(),
+            max_group: 1024,
+            compact_every: 100_000,
+            compact_interval: std::time::Duration::from_secs(60),
+            compact_step: 500,
+            fsync: true,
+        }
     }
 }
 
@@ -85,6 +97,7 @@ impl SqliteStore {
             next_seq,
             dirty: HashMap::new(),
             round: None,
+            compaction_stopped: false,
         };
         std::thread::Builder::new()
             .name("ward-sqlite-writer".into())
@@ -119,6 +132,12 @@ impl SqliteStore {
         out
     }
 
+    /// How many velocity entities are held in memory, and how many times one was noted as on
+    /// disk only (see [`EntityIndex::cold_notes`]).
+    pub fn entities_held(&self) -> (usize, usize) {
+        (self.entities.len(), self.entities.cold_notes().0)
+    }
+
     fn sender(&self) -> Result<mpsc::Sender<Msg>, StoreError> {
         self.writer.lock().unwrap_or_else(|p| p.into_inner()).clone().ok_or(StoreError::Closed)
     }
@@ -139,7 +158,29 @@ impl Store for SqliteStore {
     }
 
     async fn read_entities(&self, account: &str, keys: &[String]) -> Result<Vec<Arc<FieldMap>>, StoreError> {
-        Ok(keys.iter().map(|k| self.entities.read(account, k)).collect())
+        let mut out = Vec::with_capacity(keys.len());
+        let mut cold = Vec::new();
+        for key in keys {
+            out.push(match self.entities.lookup(account, key) {
+                Lookup::Hot(map) => map,
+                Lookup::Unknown => Arc::default(),
+                Lookup::Cold => {
+                    cold.push((out.len(), key.clone()));
+                    Arc::default()
+                }
+            });
+        }
+        if !cold.is_empty() {
+            let account = account.to_owned();
+            let loaded = self
+                .read(move |c| cold.into_iter().map(|(i, k)| Ok((i, sql::snapshot(c, &account, &k)?))).collect())
+                .await?;
+            let loaded: Vec<(usize, FieldMap)> = loaded;
+            for (i, map) in loaded {
+                out[i] = Arc::new(map);
+            }
+        }
+        Ok(out)
     }
 
     async fn get(&self, account: &str, kind: Kind, id: &str) -> Result<Option<Doc>, StoreError> {
@@ -231,12 +272,46 @@ fn commit_all(conn: &mut Connection, batches: &[(&str, &sql::Prepared)], seq: i6
 /// A compaction under way: the entities still to write to the snapshot, then the log entries
 /// (all those up to `upto`, which the snapshot then includes) still to delete.
 struct Round {
-    keys: Vec<(String, String)>,
+    keys: RoundKeys,
     upto: i64,
     /// Log entries below this are deleted.
     trimmed: i64,
     started: std::time::Instant,
     entities: usize,
+}
+
+/// The entities of a compaction round, in key order once sorted.
+enum RoundKeys {
+    /// Being sorted on a thread of their own (a few hundred thousand keys take a tenth of a
+    /// second, which every write would otherwise wait for).
+    Sorting(mpsc::Receiver<Vec<(String, String)>>),
+    Ready(Vec<(String, String)>),
+}
+
+/// Changed entities by account, in key order.
+fn sorted(dirty: HashMap<String, HashSet<String>>) -> Vec<(String, String)> {
+    let mut keys: Vec<(String, String)> =
+        dirty.into_iter().flat_map(|(account, keys)| keys.into_iter().map(move |k| (account.clone(), k))).collect();
+    keys.sort_unstable();
+    keys
+}
+
+/// Starts sorting the keys on a thread of their own; sorts them here if no thread can start.
+fn sort_aside(dirty: HashMap<String, HashSet<String>>) -> RoundKeys {
+    let (to_sort, inbox) = mpsc::channel::<HashMap<String, HashSet<String>>>();
+    let (done, result) = mpsc::channel();
+    let spawned = std::thread::Builder::new().name("ward-compact-sort".into()).spawn(move || {
+        if let Ok(dirty) = inbox.recv() {
+            let _ = done.send(sorted(dirty));
+        }
+    });
+    if spawned.is_err() {
+        return RoundKeys::Ready(sorted(dirty));
+    }
+    match to_sort.send(dirty) {
+        Ok(()) => RoundKeys::Sorting(result),
+        Err(mpsc::SendError(dirty)) => RoundKeys::Ready(sorted(dirty)),
+    }
 }
 
 /// How long the writer waits for a write before taking the next compaction step anyway.
@@ -256,24 +331,22 @@ struct Writer {
     /// few pages rather than one page per entity.
     dirty: HashMap<String, HashSet<String>>,
     round: Option<Round>,
+    /// Set if a round lost its entities: the log is then never trimmed again by this process.
+    compaction_stopped: bool,
 }
 
 impl Writer {
     fn run(mut self, rx: mpsc::Receiver<Msg>) {
         let mut since_compaction = 0usize;
+        let mut last_round = std::time::Instant::now();
         loop {
-            // While a compaction is under way, an idle writer goes on with it.
-            let first = if self.round.is_some() {
-                match rx.recv_timeout(IDLE_STEP) {
-                    Ok(m) => Some(m),
-                    Err(mpsc::RecvTimeoutError::Timeout) => None,
-                    Err(mpsc::RecvTimeoutError::Disconnected) => return,
-                }
-            } else {
-                match rx.recv() {
-                    Ok(m) => Some(m),
-                    Err(_) => return,
-                }
+            // While a compaction is under way, an idle writer goes on with it; otherwise it
+            // wakes now and then to see whether one is due.
+            let wait = if self.round.is_some() { IDLE_STEP } else { self.options.compact_interval };
+            let first = match rx.recv_timeout(wait) {
+                Ok(m) => Some(m),
+                Err(mpsc::RecvTimeoutError::Timeout) => None,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
             };
             let mut group = Vec::new();
             let mut close = None;
@@ -291,17 +364,20 @@ impl Writer {
                 }
             }
             since_compaction += group.len();
-            if !group.is_empty() {
-                self.write_group(group);
+            if !group.is_empty() && !self.write_group(group) {
+                return;
             }
             if let Some(reply) = close {
                 self.compact_all();
                 let _ = reply.send(());
                 return;
             }
-            if self.round.is_none() && since_compaction >= self.options.compact_every {
+            let due = since_compaction >= self.options.compact_every
+                || (since_compaction > 0 && last_round.elapsed() >= self.options.compact_interval);
+            if self.round.is_none() && due && !self.compaction_stopped {
                 self.begin_round();
                 since_compaction = 0;
+                last_round = std::time::Instant::now();
             }
             self.compaction_step();
         }
@@ -317,16 +393,6 @@ impl Writer {
         }
     }
 
-    /// The entities changed since the last compaction began, in key order; none are left.
-    fn take_dirty(&mut self) -> Vec<(String, String)> {
-        let mut keys: Vec<(String, String)> = std::mem::take(&mut self.dirty)
-            .into_iter()
-            .flat_map(|(account, keys)| keys.into_iter().map(move |k| (account.clone(), k)))
-            .collect();
-        keys.sort_unstable();
-        keys
-    }
-
     /// Starts a compaction of every entity changed since the last one began.
     fn begin_round(&mut self) {
         let oldest: Result<Option<i64>, _> = self.conn.query_row("SELECT MIN(seq) FROM entity_log", [], |r| r.get(0));
@@ -337,8 +403,9 @@ impl Writer {
                 return;
             }
         };
-        let keys = self.take_dirty();
-        let entities = keys.len();
+        let dirty = std::mem::take(&mut self.dirty);
+        let entities = dirty.values().map(HashSet::len).sum();
+        let keys = sort_aside(dirty);
         let upto = self.next_seq - 1;
         self.round = Some(Round { keys, upto, trimmed, started: std::time::Instant::now(), entities });
     }
@@ -348,18 +415,40 @@ impl Writer {
     /// at the next; until then the log stays, and a restart replays it.
     fn compaction_step(&mut self) {
         let Some(round) = &mut self.round else { return };
+        if let RoundKeys::Sorting(rx) = &round.keys {
+            match rx.try_recv() {
+                Ok(keys) => round.keys = RoundKeys::Ready(keys),
+                Err(mpsc::TryRecvError::Empty) => return,
+                Err(mpsc::TryRecvError::Disconnected) => {
+                    // Without its keys no round may trim the log again: a restart folds it.
+                    tracing::error!("velocity log compaction lost its entities; compaction stops until restart");
+                    self.round = None;
+                    self.compaction_stopped = true;
+                    return;
+                }
+            }
+        }
+        let RoundKeys::Ready(keys) = &mut round.keys else { return };
         let as_of = self.next_seq - 1;
-        let result = if round.keys.is_empty() {
+        let result = if keys.is_empty() {
             let hi = round.upto.min(round.trimmed.saturating_add(self.options.compact_step as i64 * 20) - 1);
             sql::trim_log(&self.conn, round.trimmed, hi).map(|()| round.trimmed = hi + 1)
         } else {
-            let from = round.keys.len().saturating_sub(self.options.compact_step);
-            sql::compact_entities(&mut self.conn, &self.entities, &round.keys[from..], as_of)
-                .map(|()| round.keys.truncate(from))
+            let from = keys.len().saturating_sub(self.options.compact_step);
+            let written = sql::compact_entities(&mut self.conn, &self.entities, &keys[from..], as_of);
+            if written.is_ok() {
+                // What is on disk now and unchanged since the round began leaves memory.
+                for (account, key) in keys.drain(from..) {
+                    if !self.dirty.get(&account).is_some_and(|k| k.contains(&key)) {
+                        self.entities.evict(&account, &key);
+                    }
+                }
+            }
+            written
         };
         if let Err(e) = result {
             tracing::warn!(error = %e, "velocity log compaction step failed");
-        } else if round.keys.is_empty() && round.trimmed > round.upto {
+        } else if keys.is_empty() && round.trimmed > round.upto {
             let millis = round.started.elapsed().as_millis() as u64;
             tracing::info!(entities = round.entities, millis, "velocity log compacted");
             self.round = None;
@@ -368,9 +457,19 @@ impl Writer {
 
     /// Compacts everything at once (on close): the whole log goes.
     fn compact_all(&mut self) {
-        let mut keys = self.take_dirty();
+        if self.compaction_stopped {
+            return;
+        }
+        let mut keys = sorted(std::mem::take(&mut self.dirty));
         if let Some(round) = self.round.take() {
-            keys.extend(round.keys);
+            match round.keys {
+                RoundKeys::Ready(rest) => keys.extend(rest),
+                RoundKeys::Sorting(rx) => match rx.recv() {
+                    Ok(rest) => keys.extend(rest),
+                    // The log stays; the next start folds it.
+                    Err(_) => return,
+                },
+            }
         }
         let upto = self.next_seq - 1;
         let done = sql::compact_entities(&mut self.conn, &self.entities, &keys, upto)
@@ -383,8 +482,11 @@ impl Writer {
 
     /// Writes a group in one transaction. Should it fail (a batch the database refuses), each
     /// batch is retried in a transaction of its own, so one bad batch fails alone; savepoints
-    /// per batch would make every group pay for that rare case.
-    fn write_group(&mut self, group: Vec<(String, sql::Prepared, Reply)>) {
+    /// per batch would make every group pay for that rare case. Returns false when the writer
+    /// must stop: an entity on disk could not be read back, so the velocity state in memory
+    /// would be missing committed changes. Every write acknowledged so far is in the log, and
+    /// the next start replays it.
+    fn write_group(&mut self, group: Vec<(String, sql::Prepared, Reply)>) -> bool {
         let all: Vec<(&str, &sql::Prepared)> = group.iter().map(|(a, b, _)| (a.as_str(), b)).collect();
         let started = std::time::Instant::now();
         // Numbers of failed transactions are skipped: the log needs them increasing, not dense.
@@ -408,11 +510,16 @@ impl Writer {
             tracing::warn!(batches = group.len(), millis = took.as_millis() as u64, "slow group commit");
         }
         // Durable now: make the writes visible to readers, then acknowledge.
+        let mut healthy = true;
         for ((account, batch, reply), result) in group.into_iter().zip(results) {
             if result.is_ok() {
                 let batch = &batch.batch;
                 for (key, ops) in &batch.entities {
-                    self.entities.apply(&account, key, ops);
+                    let conn = &self.conn;
+                    if let Err(e) = self.entities.apply(&account, key, ops, || sql::snapshot(conn, &account, key)) {
+                        tracing::error!(error = %e, entity = %key, "velocity entity unreadable: the store stops writing");
+                        healthy = false;
+                    }
                     self.mark_dirty(&account, key);
                 }
                 let mut keys = self.keys.write().unwrap_or_else(|p| p.into_inner());
@@ -422,5 +529,6 @@ impl Writer {
             }
             let _ = reply.send(result);
         }
+        healthy
     }
 }

@@ -2,11 +2,12 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::super::StoreError;
-use super::super::entities::{EntityIndex, FieldMap, FieldOp};
+use super::super::entities::{EntityIndex, FieldMap, FieldOp, Lookup};
 use super::super::types::{Doc, IdempotencyRecord, Kind, ListQuery, Page, WriteBatch};
 
 const SCHEMA: &str = "
@@ -99,45 +100,75 @@ pub fn load_keys(conn: &Connection) -> Result<HashMap<String, String>, StoreErro
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Loads the velocity snapshot, replays the log entries each entity's snapshot does not include
-/// yet, and folds the log into the snapshot. Returns the next log sequence number.
+/// Rebuilds the velocity state at start: the entities the log names are loaded and brought up
+/// to date, written to the snapshot with the log folded in, and left on disk like every other
+/// entity, which the index only notes as there. Returns the next log sequence number.
 pub fn load_entities(conn: &mut Connection, index: &EntityIndex) -> Result<i64, StoreError> {
-    let mut touched = HashSet::new();
+    let mut logged = HashSet::new();
+    for_each_log_entry(conn, |_, account, key, _| {
+        logged.insert((account.to_owned(), key));
+        Ok(())
+    })?;
+    let mut as_of: HashMap<(String, String), i64> = HashMap::new();
     {
-        // Only snapshots at or past the oldest log entry can already include some of it.
-        let oldest: Option<i64> = conn.query_row("SELECT MIN(seq) FROM entity_log", [], |r| r.get(0))?;
-        let mut as_of: HashMap<(String, String), i64> = HashMap::new();
         let mut stmt = conn.prepare("SELECT account, key, fields, as_of FROM entities")?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
-            let (account, key, fields, seq): (String, String, String, i64) =
-                (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
-            let map: FieldMap = serde_json::from_str(&fields)
-                .map_err(|e| StoreError::Corrupt { what: format!("entity {key}"), message: e.to_string() })?;
-            index.load(&account, &key, map);
-            if oldest.is_some_and(|o| seq >= o) {
-                as_of.insert((account, key), seq);
+            let (account, key): (String, String) = (row.get(0)?, row.get(1)?);
+            let entity = (account, key);
+            if !logged.contains(&entity) {
+                index.mark_cold(&entity.0, &entity.1);
+                continue;
             }
-        }
-        let mut stmt = conn.prepare("SELECT seq, account, ops FROM entity_log ORDER BY seq")?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            let (seq, account): (i64, String) = (row.get(0)?, row.get(1)?);
-            let bytes: Vec<u8> = row.get(2)?;
-            for (key, ops) in decode_ops(&bytes)? {
-                let entity = (account.clone(), key);
-                if as_of.get(&entity).is_none_or(|&s| seq > s) {
-                    index.apply(&entity.0, &entity.1, &ops);
-                    touched.insert(entity);
-                }
-            }
+            index.load(&entity.0, &entity.1, parse_fields(&entity.1, &row.get::<_, String>(2)?)?);
+            as_of.insert(entity, row.get(3)?);
         }
     }
+    let never_cold = || -> Result<FieldMap, StoreError> { Ok(FieldMap::new()) };
+    for_each_log_entry(conn, |seq, account, key, ops| {
+        let entity = (account.to_owned(), key);
+        if as_of.get(&entity).is_none_or(|&s| seq > s) {
+            index.apply(&entity.0, &entity.1, &ops, never_cold)?;
+        }
+        Ok(())
+    })?;
     let next = next_log_seq(conn)?;
-    let keys: Vec<(String, String)> = touched.into_iter().collect();
+    let keys: Vec<(String, String)> = logged.into_iter().collect();
     compact_entities(conn, index, &keys, next - 1)?;
     trim_log(conn, i64::MIN, next - 1)?;
+    for (account, key) in &keys {
+        index.evict(account, key);
+    }
     Ok(next)
+}
+
+/// Calls `f` with each entity's operations of each log entry, in log order.
+fn for_each_log_entry(
+    conn: &Connection,
+    mut f: impl FnMut(i64, &str, String, Vec<FieldOp>) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    let mut stmt = conn.prepare("SELECT seq, account, ops FROM entity_log ORDER BY seq")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let (seq, account): (i64, String) = (row.get(0)?, row.get(1)?);
+        let bytes: Vec<u8> = row.get(2)?;
+        for (key, ops) in decode_ops(&bytes)? {
+            f(seq, &account, key, ops)?;
+        }
+    }
+    Ok(())
+}
+
+/// One entity's fields in the snapshot (empty when it has none).
+pub fn snapshot(conn: &Connection, account: &str, key: &str) -> Result<FieldMap, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT fields FROM entities WHERE account = ?1 AND key = ?2")?;
+    let text: Option<String> = stmt.query_row(params![account, key], |r| r.get(0)).optional()?;
+    text.map_or_else(|| Ok(FieldMap::new()), |t| parse_fields(key, &t))
+}
+
+fn parse_fields(key: &str, text: &str) -> Result<FieldMap, StoreError> {
+    serde_json::from_str(text)
+        .map_err(|e| StoreError::Corrupt { what: format!("entity {key}"), message: e.to_string() })
 }
 
 /// Writes the current fields of `keys` to the snapshot, each marked as including every log
@@ -156,7 +187,12 @@ pub fn compact_entities(
              ON CONFLICT (account, key) DO UPDATE SET fields = excluded.fields, as_of = excluded.as_of",
         )?;
         for (account, key) in keys {
-            let map = index.read(account, key);
+            let map = match index.lookup(account, key) {
+                Lookup::Hot(map) => map,
+                Lookup::Unknown => Arc::default(),
+                // Already on disk as it is.
+                Lookup::Cold => continue,
+            };
             let text = serde_json::to_string(&*map)
                 .map_err(|e| StoreError::Database(format!("encoding entity {key}: {e}")))?;
             put.execute(params![account, key, text, as_of])?;
