@@ -53,7 +53,7 @@ impl SqliteOptions {
             max_group: 1024,
             compact_every: 100_000,
             compact_interval: std::time::Duration::from_secs(60),
-            compact_step: 500,
+            compact_step: 100,
             fsync: true,
         }
     }
