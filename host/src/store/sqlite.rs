@@ -172,10 +172,9 @@ impl Store for SqliteStore {
         }
         if !cold.is_empty() {
             let account = account.to_owned();
-            let loaded = self
+            let loaded: Vec<(usize, FieldMap)> = self
                 .read(move |c| cold.into_iter().map(|(i, k)| Ok((i, sql::snapshot(c, &account, &k)?))).collect())
                 .await?;
-            let loaded: Vec<(usize, FieldMap)> = loaded;
             for (i, map) in loaded {
                 out[i] = Arc::new(map);
             }
