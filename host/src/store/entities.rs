@@ -75,10 +75,19 @@ const SHARDS: usize = 64;
 struct Shard {
     /// Entities held in memory, by account, then key (two levels, so a lookup by `&str`
     /// allocates nothing).
-    hot: HashMap<String, HashMap<String, Arc<FieldMap>>>,
+    hot: HashMap<String, HashMap<String, Held>>,
     /// The entities whose fields are only in the store's snapshot on disk (not used since the
     /// start, or evicted once written there). Consulted only when an entity is not in `hot`.
     cold: ColdFilter,
+}
+
+/// An entity in memory.
+#[derive(Default)]
+struct Held {
+    fields: Arc<FieldMap>,
+    /// Read since it last changed or was last spared eviction: an entity read often but seldom
+    /// changed (an account's settings, read by every payment) then stays in memory.
+    read: bool,
 }
 
 /// Where an entity's fields are.
@@ -120,11 +129,26 @@ impl EntityIndex {
         (self.shards[(hash as usize) % SHARDS].lock().unwrap_or_else(|p| p.into_inner()), hash)
     }
 
-    /// Where one entity's fields are; in memory they are shared, never copied.
+    /// Where one entity's fields are, for a reader; in memory they are shared, never copied.
+    /// An entity found in memory is marked as read, which spares it the next eviction.
     pub fn lookup(&self, account: &str, key: &str) -> Lookup {
+        let (mut guard, hash) = self.shard(account, key);
+        let shard = &mut *guard;
+        match shard.hot.get_mut(account).and_then(|m| m.get_mut(key)) {
+            Some(held) => {
+                held.read = true;
+                Lookup::Hot(held.fields.clone())
+            }
+            None if shard.cold.contains(hash) => Lookup::Cold,
+            None => Lookup::Unknown,
+        }
+    }
+
+    /// Where one entity's fields are, for the store itself: marks nothing.
+    pub fn peek(&self, account: &str, key: &str) -> Lookup {
         let (shard, hash) = self.shard(account, key);
         match shard.hot.get(account).and_then(|m| m.get(key)) {
-            Some(map) => Lookup::Hot(map.clone()),
+            Some(held) => Lookup::Hot(held.fields.clone()),
             None if shard.cold.contains(hash) => Lookup::Cold,
             None => Lookup::Unknown,
         }
@@ -132,7 +156,7 @@ impl EntityIndex {
 
     /// One entity's fields if in memory (empty otherwise).
     pub fn read(&self, account: &str, key: &str) -> Arc<FieldMap> {
-        match self.lookup(account, key) {
+        match self.peek(account, key) {
             Lookup::Hot(map) => map,
             Lookup::Cold | Lookup::Unknown => Arc::default(),
         }
@@ -149,25 +173,28 @@ impl EntityIndex {
         ops: &[FieldOp],
         load: impl FnOnce() -> Result<FieldMap, E>,
     ) -> Result<(), E> {
-        let loaded = match self.lookup(account, key) {
+        let loaded = match self.peek(account, key) {
             Lookup::Cold => Some(load()?),
             Lookup::Hot(_) | Lookup::Unknown => None,
         };
         let (mut guard, _) = self.shard(account, key);
         let shard = &mut *guard;
         if let Some(map) = loaded {
-            shard.hot.entry(account.to_owned()).or_default().insert(key.to_owned(), Arc::new(map));
+            let held = Held { fields: Arc::new(map), read: false };
+            shard.hot.entry(account.to_owned()).or_default().insert(key.to_owned(), held);
         }
         let entities = match shard.hot.get_mut(account) {
             Some(e) => e,
             None => shard.hot.entry(account.to_owned()).or_default(),
         };
-        let map = match entities.get_mut(key) {
-            Some(m) => m,
+        let held = match entities.get_mut(key) {
+            Some(h) => h,
             None => entities.entry(key.to_owned()).or_default(),
         };
-        apply_ops(Arc::make_mut(map), ops);
-        if map.is_empty() {
+        apply_ops(Arc::make_mut(&mut held.fields), ops);
+        // A payment reads its entities and then changes them: that read is accounted for.
+        held.read = false;
+        if held.fields.is_empty() {
             entities.remove(key);
         }
         Ok(())
@@ -176,7 +203,8 @@ impl EntityIndex {
     /// Replaces one entity's fields (loading from disk).
     pub fn load(&self, account: &str, key: &str, map: FieldMap) {
         let (mut shard, _) = self.shard(account, key);
-        shard.hot.entry(account.to_owned()).or_default().insert(key.to_owned(), Arc::new(map));
+        let held = Held { fields: Arc::new(map), read: false };
+        shard.hot.entry(account.to_owned()).or_default().insert(key.to_owned(), held);
     }
 
     /// Records that an entity's fields are on disk only (at start, for those not loaded).
@@ -186,13 +214,18 @@ impl EntityIndex {
     }
 
     /// Drops an entity from memory whose fields the snapshot on disk now holds, keeping only
-    /// the note that it is there.
+    /// the note that it is there; one read since the last pass keeps it (and clears the mark).
     pub fn evict(&self, account: &str, key: &str) {
-        let (mut shard, hash) = self.shard(account, key);
-        if let Some(entities) = shard.hot.get_mut(account)
-            && entities.remove(key).is_some()
-        {
-            shard.cold.insert(hash);
+        let (mut guard, hash) = self.shard(account, key);
+        let shard = &mut *guard;
+        let Some(entities) = shard.hot.get_mut(account) else { return };
+        match entities.get_mut(key) {
+            Some(held) if held.read => held.read = false,
+            Some(_) => {
+                entities.remove(key);
+                shard.cold.insert(hash);
+            }
+            None => {}
         }
     }
 
@@ -208,7 +241,7 @@ impl EntityIndex {
             for (account, key) in keys {
                 let mut guard = lock();
                 let Some(entities) = guard.hot.get_mut(&account) else { continue };
-                let Some(map) = entities.get_mut(&key) else { continue };
+                let Some(Held { fields: map, .. }) = entities.get_mut(&key) else { continue };
                 let gone = crate::velocity::expired_fields(now, map);
                 if gone.is_empty() {
                     continue;
@@ -394,7 +427,7 @@ mod tests {
         // The writer loads it from disk (here: the fields it had) and applies on top.
         let on_disk: FieldMap = [("n".to_owned(), 2)].into();
         idx.apply("a", "card:1", &[FieldOp::Incr("n".into(), 3)], || Ok::<_, ()>(on_disk)).expect("applies");
-        assert!(matches!(idx.lookup("a", "card:1"), Lookup::Hot(m) if m.get("n") == Some(&5)));
+        assert!(matches!(idx.peek("a", "card:1"), Lookup::Hot(m) if m.get("n") == Some(&5)));
         assert_eq!(idx.len(), 1);
         // A failed load changes nothing.
         idx.evict("a", "card:1");
@@ -420,5 +453,27 @@ mod tests {
         assert!(false_positives < (n / 100) as usize, "{false_positives} false positives in {n}");
         assert_eq!(f.len(), n as usize);
         assert!(f.bytes() < 4 * n as usize, "{} bytes for {n} hashes", f.bytes());
+    }
+
+    #[test]
+    fn an_entity_read_since_the_last_pass_is_spared_once() {
+        let idx = EntityIndex::default();
+        apply(&idx, "a", "config:account", &[FieldOp::Incr("changes".into(), 1)]);
+        assert!(matches!(idx.lookup("a", "config:account"), Lookup::Hot(_)));
+        idx.evict("a", "config:account");
+        assert_eq!(idx.len(), 1, "read since the last pass: kept");
+        idx.evict("a", "config:account");
+        assert_eq!(idx.len(), 0, "not read since: evicted");
+        // A read followed by a change (a payment's own) spares nothing.
+        apply(&idx, "a", "card:2", &[FieldOp::Incr("n".into(), 1)]);
+        assert!(matches!(idx.lookup("a", "card:2"), Lookup::Hot(_)));
+        apply(&idx, "a", "card:2", &[FieldOp::Incr("n".into(), 1)]);
+        idx.evict("a", "card:2");
+        assert!(matches!(idx.peek("a", "card:2"), Lookup::Cold));
+        // The store's own reads mark nothing.
+        apply(&idx, "a", "card:1", &[FieldOp::Incr("n".into(), 1)]);
+        assert!(matches!(idx.peek("a", "card:1"), Lookup::Hot(_)));
+        idx.evict("a", "card:1");
+        assert!(matches!(idx.peek("a", "card:1"), Lookup::Cold));
     }
 }

@@ -187,7 +187,7 @@ pub fn compact_entities(
              ON CONFLICT (account, key) DO UPDATE SET fields = excluded.fields, as_of = excluded.as_of",
         )?;
         for (account, key) in keys {
-            let map = match index.lookup(account, key) {
+            let map = match index.peek(account, key) {
                 Lookup::Hot(map) => map,
                 Lookup::Unknown => Arc::default(),
                 // Already on disk as it is.
