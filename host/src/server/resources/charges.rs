@@ -12,7 +12,7 @@ use ward_core::outcome::OutcomeType;
 
 use super::payment_input::{self, SIGNAL_FIELDS};
 use super::{feedback, reviews};
-use crate::server::api::{ApiError, Ctx, ids, json_response, list, params};
+use crate::server::api::{ApiError, Ctx, ids, json_response, params};
 use crate::server::scoring::{self, Scored};
 use crate::server::{App, events};
 use crate::store::{Doc, Kind, WriteBatch};
@@ -216,14 +216,9 @@ pub async fn load(app: &App, account: &str, id: &str, param: &str) -> Result<Val
 
 /// `GET /v1/charges` (`risk_level` filters by `outcome.risk_level`).
 pub async fn list(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, ApiError> {
-    let mut allowed = list::PAGINATION.to_vec();
-    allowed.extend(["risk_level", "customer"]);
-    params::deny_unknown(&ctx.params, &allowed)?;
-    let mut q = list::query(&ctx.params)?;
-    q.tag = params::one_of(&ctx.params, "risk_level", &["normal", "elevated", "highest", "not_assessed", "unknown"])?;
-    let page = app.store.list(&ctx.account, Kind::Charge, &q).await?;
-    let body = list::object("/v1/charges", page, |c| c);
-    Ok(json_response(StatusCode::OK, body.to_string()))
+    let levels = ["normal", "elevated", "highest", "not_assessed", "unknown"];
+    let by_level = |p: &params::Params| params::one_of(p, "risk_level", &levels);
+    super::list_stored(&app, &ctx, Kind::Charge, "/v1/charges", &["risk_level", "customer"], by_level).await
 }
 
 /// `POST /v1/charges/{id}`: `fraud_details[user_report]` (`fraudulent` or `safe`), `description`,

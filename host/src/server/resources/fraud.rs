@@ -10,7 +10,7 @@ use axum::response::Response;
 use serde_json::json;
 
 use super::{charges, feedback, reviews};
-use crate::server::api::{ApiError, Ctx, ids, json_response, list, params};
+use crate::server::api::{ApiError, Ctx, ids, params};
 use crate::server::context::Label;
 use crate::server::{App, events};
 use crate::store::{Doc, Kind, WriteBatch};
@@ -81,13 +81,9 @@ pub async fn ingest_efw(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Respons
 
 /// `GET /v1/radar/early_fraud_warnings` (`charge` filters).
 pub async fn list_efw(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, ApiError> {
-    let mut allowed = list::PAGINATION.to_vec();
-    allowed.extend(["charge", "payment_intent"]);
-    params::deny_unknown(&ctx.params, &allowed)?;
-    let mut q = list::query(&ctx.params)?;
-    q.tag = params::string(&ctx.params, "charge")?;
-    let page = app.store.list(&ctx.account, Kind::EarlyFraudWarning, &q).await?;
-    Ok(json_response(StatusCode::OK, list::object("/v1/radar/early_fraud_warnings", page, |e| e).to_string()))
+    let url = "/v1/radar/early_fraud_warnings";
+    let by_charge = |p: &params::Params| params::string(p, "charge");
+    super::list_stored(&app, &ctx, Kind::EarlyFraudWarning, url, &["charge", "payment_intent"], by_charge).await
 }
 
 /// `GET /v1/radar/early_fraud_warnings/{id}`.
@@ -142,13 +138,8 @@ pub async fn ingest_dispute(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Res
 
 /// `GET /v1/disputes` (`charge` filters).
 pub async fn list_disputes(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, ApiError> {
-    let mut allowed = list::PAGINATION.to_vec();
-    allowed.extend(["charge", "payment_intent"]);
-    params::deny_unknown(&ctx.params, &allowed)?;
-    let mut q = list::query(&ctx.params)?;
-    q.tag = params::string(&ctx.params, "charge")?;
-    let page = app.store.list(&ctx.account, Kind::Dispute, &q).await?;
-    Ok(json_response(StatusCode::OK, list::object("/v1/disputes", page, |e| e).to_string()))
+    let by_charge = |p: &params::Params| params::string(p, "charge");
+    super::list_stored(&app, &ctx, Kind::Dispute, "/v1/disputes", &["charge", "payment_intent"], by_charge).await
 }
 
 /// `GET /v1/disputes/{id}`.

@@ -206,14 +206,9 @@ pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ct
 
 /// `GET /v1/radar/value_lists` (`alias` filters).
 pub async fn list(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, ApiError> {
-    let mut allowed = list::PAGINATION.to_vec();
-    allowed.extend(["alias", "contains"]);
-    params::deny_unknown(&ctx.params, &allowed)?;
     ensure_defaults(&app, &ctx.account).await?;
-    let mut q = list::query(&ctx.params)?;
-    q.tag = params::string(&ctx.params, "alias")?;
-    let page = app.store.list(&ctx.account, Kind::ValueList, &q).await?;
-    Ok(json_response(StatusCode::OK, list::object("/v1/radar/value_lists", page, |l| l).to_string()))
+    let url = "/v1/radar/value_lists";
+    super::list_stored(&app, &ctx, Kind::ValueList, url, &["alias", "contains"], |p| params::string(p, "alias")).await
 }
 
 /// `POST /v1/radar/value_list_items`.

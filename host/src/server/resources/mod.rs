@@ -75,6 +75,25 @@ pub async fn retrieve_stored(app: &App, ctx: &Ctx, kind: Kind, id: &str, what: &
     Ok(json_response(StatusCode::OK, stored(app, &ctx.account, kind, id, what, "id").await?.body))
 }
 
+/// `GET` of a list of stored objects of one kind, newest first: the pagination parameters plus
+/// `filters`, and the tag `tag` reads from them (`None`: every object of the kind).
+pub async fn list_stored(
+    app: &App,
+    ctx: &Ctx,
+    kind: Kind,
+    url: &str,
+    filters: &[&str],
+    tag: impl FnOnce(&params::Params) -> Result<Option<String>, ApiError>,
+) -> Result<Response, ApiError> {
+    let mut allowed = list::PAGINATION.to_vec();
+    allowed.extend_from_slice(filters);
+    params::deny_unknown(&ctx.params, &allowed)?;
+    let mut q = list::query(&ctx.params)?;
+    q.tag = tag(&ctx.params)?;
+    let page = app.store.list(&ctx.account, kind, &q).await?;
+    Ok(json_response(StatusCode::OK, list::object(url, page, |o| o).to_string()))
+}
+
 /// Unknown paths: Stripe's 404 shape.
 pub async fn not_found(uri: Uri) -> Response {
     ApiError::status(
@@ -87,13 +106,7 @@ pub async fn not_found(uri: Uri) -> Response {
 
 /// `GET /v1/events` (`type` filters).
 async fn list_events(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, ApiError> {
-    let mut allowed = list::PAGINATION.to_vec();
-    allowed.extend(["type", "types"]);
-    params::deny_unknown(&ctx.params, &allowed)?;
-    let mut q = list::query(&ctx.params)?;
-    q.tag = params::string(&ctx.params, "type")?;
-    let page = app.store.list(&ctx.account, Kind::Event, &q).await?;
-    Ok(json_response(StatusCode::OK, list::object("/v1/events", page, |e| e).to_string()))
+    list_stored(&app, &ctx, Kind::Event, "/v1/events", &["type", "types"], |p| params::string(p, "type")).await
 }
 
 /// `GET /v1/events/{id}`.

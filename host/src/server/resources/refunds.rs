@@ -10,7 +10,7 @@ use serde_json::json;
 use ward_core::lists::defaults::DefaultKind;
 
 use super::{charges, feedback, reviews};
-use crate::server::api::{ApiError, Ctx, ids, json_response, list, params};
+use crate::server::api::{ApiError, Ctx, ids, params};
 use crate::server::context::Label;
 use crate::server::{App, events};
 use crate::store::{Doc, Kind, WriteBatch};
@@ -98,11 +98,5 @@ pub async fn retrieve(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: 
 
 /// `GET /v1/refunds` (`charge` filters).
 pub async fn list(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, ApiError> {
-    let mut allowed = list::PAGINATION.to_vec();
-    allowed.push("charge");
-    params::deny_unknown(&ctx.params, &allowed)?;
-    let mut q = list::query(&ctx.params)?;
-    q.tag = params::string(&ctx.params, "charge")?;
-    let page = app.store.list(&ctx.account, Kind::Refund, &q).await?;
-    Ok(json_response(StatusCode::OK, list::object("/v1/refunds", page, |r| r).to_string()))
+    super::list_stored(&app, &ctx, Kind::Refund, "/v1/refunds", &["charge"], |p| params::string(p, "charge")).await
 }

@@ -8,7 +8,7 @@ use axum::response::Response;
 use serde_json::{Value, json};
 use ward_core::Payment;
 
-use crate::server::api::{ApiError, Ctx, ids, json_response, list, params};
+use crate::server::api::{ApiError, Ctx, ids, json_response, params};
 use crate::server::{App, events};
 use crate::store::{Doc, Kind, WriteBatch};
 
@@ -90,11 +90,7 @@ async fn expand(app: &App, account: &str, review: &mut Value, expand: &[String])
 
 /// `GET /v1/reviews`: open reviews, newest first (as Stripe lists them).
 pub async fn list(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, ApiError> {
-    params::deny_unknown(&ctx.params, list::PAGINATION)?;
-    let mut q = list::query(&ctx.params)?;
-    q.tag = Some("open".into());
-    let page = app.store.list(&ctx.account, Kind::Review, &q).await?;
-    Ok(json_response(StatusCode::OK, list::object("/v1/reviews", page, |r| r).to_string()))
+    super::list_stored(&app, &ctx, Kind::Review, "/v1/reviews", &[], |_| Ok(Some("open".into()))).await
 }
 
 /// `GET /v1/reviews/{id}`.

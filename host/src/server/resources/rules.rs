@@ -10,7 +10,7 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use crate::server::App;
-use crate::server::api::{ApiError, Ctx, ids, json_response, list, params};
+use crate::server::api::{ApiError, Ctx, ids, json_response, params};
 use crate::server::engines::{account_rules, count_change};
 use crate::store::{Doc, Kind, WriteBatch};
 
@@ -164,19 +164,13 @@ pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ct
 
 /// `GET /v1/ward/rules` (`enabled` filters).
 pub async fn list(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, ApiError> {
-    let mut allowed = list::PAGINATION.to_vec();
-    allowed.push("enabled");
-    params::deny_unknown(&ctx.params, &allowed)?;
-    let mut q = list::query(&ctx.params)?;
-    q.tag = params::boolean(&ctx.params, "enabled")?.map(|e| if e { "enabled" } else { "disabled" }.to_owned());
-    let page = app.store.list(&ctx.account, Kind::Rule, &q).await?;
-    Ok(json_response(StatusCode::OK, list::object("/v1/ward/rules", page, |r| r).to_string()))
+    let by_state = |p: &params::Params| {
+        Ok(params::boolean(p, "enabled")?.map(|e| if e { "enabled" } else { "disabled" }.to_owned()))
+    };
+    super::list_stored(&app, &ctx, Kind::Rule, "/v1/ward/rules", &["enabled"], by_state).await
 }
 
 /// `GET /v1/ward/rules_versions`: published versions, newest first.
 pub async fn versions(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, ApiError> {
-    params::deny_unknown(&ctx.params, list::PAGINATION)?;
-    let q = list::query(&ctx.params)?;
-    let page = app.store.list(&ctx.account, Kind::RulesVersion, &q).await?;
-    Ok(json_response(StatusCode::OK, list::object("/v1/ward/rules_versions", page, |r| r).to_string()))
+    super::list_stored(&app, &ctx, Kind::RulesVersion, "/v1/ward/rules_versions", &[], |_| Ok(None)).await
 }
