@@ -294,3 +294,59 @@ fn metrics_health_and_the_openapi_document() {
         }
     }
 }
+
+/// Network fraud labels: an early fraud warning and a dispute are recorded against their charge,
+/// listed by charge, retrieved, announced as events, and count in the card's velocity (its next
+/// payment's context); a disputed charge says so; a bad reason names its parameter.
+#[test]
+fn early_fraud_warnings_and_disputes_are_recorded_listed_and_counted() {
+    let dir = TempDir::new("fraud-labels");
+    let server = Server::start(dir.path(), &[]);
+    let card = "amount=2000&currency=usd&source[number]=4000000000000077&source[exp_month]=6&source[exp_year]=2030";
+    let charge = server.charge(card).charge_id().expect("a charge");
+    let other = server.charge("amount=2000&currency=usd&source=tok_visa").charge_id().expect("a charge");
+
+    let efw = server.call("POST", "/v1/ward/early_fraud_warnings", &format!("charge={charge}&fraud_type=misc"));
+    assert_eq!(efw.status, 200, "{}", efw.body);
+    let efw = efw.json();
+    assert_eq!((efw["object"].as_str(), efw["charge"].as_str()), (Some("radar.early_fraud_warning"), Some(&*charge)));
+    assert_eq!(efw["actionable"], true);
+    let id = efw["id"].as_str().expect("id");
+    assert_eq!(server.call("GET", &format!("/v1/radar/early_fraud_warnings/{id}"), "").json(), efw);
+    let listed = server.call("GET", &format!("/v1/radar/early_fraud_warnings?charge={charge}"), "").json();
+    assert_eq!(listed["data"].as_array().map(Vec::len), Some(1), "{listed}");
+    let none = server.call("GET", &format!("/v1/radar/early_fraud_warnings?charge={other}"), "").json();
+    assert_eq!(none["data"].as_array().map(Vec::len), Some(0), "{none}");
+
+    let bad = server.call("POST", "/v1/ward/disputes", &format!("charge={charge}&reason=angry"));
+    assert_eq!((bad.status, bad.json()["error"]["param"].as_str()), (400, Some("reason")), "{}", bad.body);
+    let dispute = server.call("POST", "/v1/ward/disputes", &format!("charge={charge}&reason=fraudulent"));
+    assert_eq!(dispute.status, 200, "{}", dispute.body);
+    let dispute = dispute.json();
+    let did = dispute["id"].as_str().expect("id");
+    assert_eq!(server.call("GET", &format!("/v1/disputes/{did}"), "").json(), dispute);
+    assert_eq!(server.call("GET", &format!("/v1/charges/{charge}"), "").json()["disputed"], true);
+
+    let events = server.call("GET", "/v1/events", "").json();
+    let types: Vec<&str> =
+        events["data"].as_array().expect("events").iter().filter_map(|e| e["type"].as_str()).collect();
+    assert!(
+        types.contains(&"radar.early_fraud_warning.created") && types.contains(&"charge.dispute.created"),
+        "{types:?}"
+    );
+
+    // The card's next payment sees both labels in its velocity: rules that read them block it.
+    let before = server.charge(card);
+    assert_eq!(before.status, 200, "{}", before.body);
+    for (id, attribute) in
+        [("efws", "efw_count_on_card_all_time"), ("disputes", "dispute_count_on_card_number_all_time")]
+    {
+        let predicate = format!("Block+if+%3A{attribute}%3A+%3E%3D+1+and+%3A{attribute}%3A+%3C+2");
+        let rule = server.call("POST", "/v1/ward/rules", &format!("id={id}&predicate={predicate}"));
+        assert_eq!(rule.status, 200, "{}", rule.body);
+        let blocked = server.charge(card);
+        assert_eq!(blocked.status, 402, "{attribute}: {}", blocked.body);
+        assert!(blocked.json()["error"]["charge"].as_str().is_some(), "{}", blocked.body);
+        assert_eq!(server.call("DELETE", &format!("/v1/ward/rules/{id}"), "").status, 200);
+    }
+}

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::{charges, feedback, reviews};
 use crate::server::api::{ApiError, Ctx, ids, params};
@@ -67,16 +67,30 @@ pub async fn ingest_efw(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Respons
     let mut batch = WriteBatch::default();
     feedback::label(&charge, Label::EarlyFraudWarning, now, &ctx.account, &mut batch);
     super::holdout::label_fraud(&app, &ctx.account, &charge_id, &mut batch).await?;
+    commit_new(&app, &ctx, batch, Kind::EarlyFraudWarning, &efw, "radar.early_fraud_warning.created", now).await
+}
+
+/// Commits `batch` with a new object of `kind` (tagged with its charge) and the event that
+/// announces it, and answers with the object.
+async fn commit_new(
+    app: &App,
+    ctx: &Ctx,
+    mut batch: WriteBatch,
+    kind: Kind,
+    object: &Value,
+    event_type: &str,
+    now: i64,
+) -> Result<Response, ApiError> {
+    let body = object.to_string();
     batch.docs.push(Doc {
-        kind: Kind::EarlyFraudWarning,
-        id: efw["id"].as_str().unwrap_or_default().to_owned(),
+        kind,
+        id: object["id"].as_str().unwrap_or_default().to_owned(),
         created: now,
-        tag: Some(charge_id),
-        body: efw.to_string(),
+        tag: object["charge"].as_str().map(str::to_owned),
+        body: body.clone(),
     });
-    batch.docs.push(events::event("radar.early_fraud_warning.created", &efw, now));
-    let response = super::commit_with_events(&app, &ctx, batch, StatusCode::OK, efw.to_string()).await?;
-    Ok(response)
+    batch.docs.push(events::event(event_type, object, now));
+    super::commit_with_events(app, ctx, batch, StatusCode::OK, body).await
 }
 
 /// `GET /v1/radar/early_fraud_warnings` (`charge` filters).
@@ -124,16 +138,7 @@ pub async fn ingest_dispute(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Res
     }
     reviews::close_for_charge(&app, &ctx.account, &charge, "disputed", now, &mut batch).await?;
     batch.docs.push(charges::charge_doc(&charge, charge["created"].as_i64().unwrap_or(now)));
-    batch.docs.push(Doc {
-        kind: Kind::Dispute,
-        id: dispute["id"].as_str().unwrap_or_default().to_owned(),
-        created: now,
-        tag: Some(charge_id),
-        body: dispute.to_string(),
-    });
-    batch.docs.push(events::event("charge.dispute.created", &dispute, now));
-    let response = super::commit_with_events(&app, &ctx, batch, StatusCode::OK, dispute.to_string()).await?;
-    Ok(response)
+    commit_new(&app, &ctx, batch, Kind::Dispute, &dispute, "charge.dispute.created", now).await
 }
 
 /// `GET /v1/disputes` (`charge` filters).
