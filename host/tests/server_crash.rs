@@ -3,74 +3,85 @@
 
 mod support;
 
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use support::server::{Server, TempDir};
 
-const THREADS: usize = 8;
+/// Charges posted from several threads, each on a new connection, until stopped or until the
+/// server goes away; every acknowledged charge id is kept.
+struct Load {
+    stop: Arc<AtomicBool>,
+    acked: Arc<Mutex<Vec<String>>>,
+    unexpected: Arc<Mutex<Vec<String>>>,
+    workers: Vec<JoinHandle<()>>,
+}
+
+impl Load {
+    fn start(addr: SocketAddr, threads: usize) -> Load {
+        let stop = Arc::new(AtomicBool::new(false));
+        let acked = Arc::new(Mutex::new(Vec::new()));
+        let unexpected = Arc::new(Mutex::new(Vec::new()));
+        let seq = Arc::new(AtomicU64::new(0));
+        let workers = (0..threads)
+            .map(|t| {
+                let (stop, acked, unexpected, seq) = (stop.clone(), acked.clone(), unexpected.clone(), seq.clone());
+                std::thread::spawn(move || {
+                    let auth = format!("Bearer {}", support::server::API_KEY);
+                    // Bounded: the load stops on the flag, and each request has socket timeouts.
+                    for _ in 0..100_000 {
+                        if stop.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        let n = seq.fetch_add(1, Ordering::Relaxed);
+                        let body = format!(
+                            "amount={}&currency=usd&source=tok_visa&metadata[n]={n}&receipt_email=t{t}%40example.com",
+                            1000 + n % 5000
+                        );
+                        let headers = [("Authorization", auth.as_str())];
+                        match support::server::request(addr, "POST", "/v1/charges", &headers, body.as_bytes()) {
+                            Ok(r) => match r.charge_id() {
+                                Some(id) => acked.lock().unwrap().push(id),
+                                // Neither a charge nor a card error while the server is up: a bug.
+                                None if !stop.load(Ordering::Relaxed) => {
+                                    unexpected.lock().unwrap().push(format!("{} {}", r.status, r.body));
+                                }
+                                None => {}
+                            },
+                            // The server went away: that request was never acknowledged.
+                            Err(_) => break,
+                        }
+                    }
+                })
+            })
+            .collect();
+        Load { stop, acked, unexpected, workers }
+    }
+
+    /// Stops the threads; the acknowledged charge ids, and the unexpected answers.
+    fn stop(self) -> (Vec<String>, Vec<String>) {
+        self.stop.store(true, Ordering::Relaxed);
+        for w in self.workers {
+            w.join().expect("load thread");
+        }
+        let take = |v: &Mutex<Vec<String>>| std::mem::take(&mut *v.lock().unwrap());
+        (take(&self.acked), take(&self.unexpected))
+    }
+}
 
 #[test]
 fn acknowledged_charges_survive_sigkill() {
     let dir = TempDir::new("crash");
     let data = dir.path().join("data");
     let mut server = Server::start(&data, &[]);
-    let addr = server.addr;
-    let stop = Arc::new(AtomicBool::new(false));
-    let acked: Arc<Mutex<Vec<String>>> = Arc::new(Mutex::new(Vec::new()));
-    let unexpected: Arc<Mutex<Vec<String>>> = Arc::new(Mutex::new(Vec::new()));
-    let seq = Arc::new(AtomicU64::new(0));
-    let workers: Vec<_> = (0..THREADS)
-        .map(|t| {
-            let (stop, acked, unexpected, seq) = (stop.clone(), acked.clone(), unexpected.clone(), seq.clone());
-            std::thread::spawn(move || {
-                // Bounded: the load stops on the flag, and each request has socket timeouts.
-                for _ in 0..100_000 {
-                    if stop.load(Ordering::Relaxed) {
-                        break;
-                    }
-                    let n = seq.fetch_add(1, Ordering::Relaxed);
-                    let body = format!(
-                        "amount={}&currency=usd&source=tok_visa&metadata[n]={n}&receipt_email=t{t}%40example.com",
-                        1000 + n % 5000
-                    );
-                    let auth = format!("Bearer {}", support::server::API_KEY);
-                    match support::server::request(
-                        addr,
-                        "POST",
-                        "/v1/charges",
-                        &[("Authorization", &auth)],
-                        body.as_bytes(),
-                    ) {
-                        Ok(r) => match r.charge_id() {
-                            Some(id) => acked.lock().unwrap().push(id),
-                            // A 5xx during the kill is not an acknowledgement; before it, it is a bug.
-                            None if !stop.load(Ordering::Relaxed) => {
-                                unexpected.lock().unwrap().push(format!("{} {}", r.status, r.body));
-                            }
-                            None => {}
-                        },
-                        // The connection dies with the server: that request was never acknowledged.
-                        Err(_) => {
-                            if stop.load(Ordering::Relaxed) {
-                                break;
-                            }
-                        }
-                    }
-                }
-            })
-        })
-        .collect();
+    let load = Load::start(server.addr, 8);
     std::thread::sleep(Duration::from_millis(1500));
     // Kill while requests are in flight, then let the workers notice.
     server.kill9();
-    stop.store(true, Ordering::Relaxed);
-    for w in workers {
-        w.join().expect("load thread");
-    }
-    let acked = std::mem::take(&mut *acked.lock().unwrap());
-    let unexpected = std::mem::take(&mut *unexpected.lock().unwrap());
+    let (acked, unexpected) = load.stop();
     assert!(
         unexpected.is_empty(),
         "answers that were neither a charge nor a card error: {:?}",
@@ -126,47 +137,13 @@ fn sigterm_finishes_requests_in_flight() {
     let dir = TempDir::new("term-inflight");
     let data = dir.path().join("data");
     let mut server = Server::start(&data, &[]);
-    let addr = server.addr;
-    let stop = Arc::new(AtomicBool::new(false));
-    let acked: Arc<Mutex<Vec<String>>> = Arc::new(Mutex::new(Vec::new()));
-    let workers: Vec<_> = (0..4)
-        .map(|t| {
-            let (stop, acked) = (stop.clone(), acked.clone());
-            std::thread::spawn(move || {
-                let auth = format!("Bearer {}", support::server::API_KEY);
-                for n in 0..100_000 {
-                    if stop.load(Ordering::Relaxed) {
-                        break;
-                    }
-                    let body = format!("amount=1500&currency=usd&source=tok_visa&metadata[t]={t}&metadata[n]={n}");
-                    match support::server::request(
-                        addr,
-                        "POST",
-                        "/v1/charges",
-                        &[("Authorization", &auth)],
-                        body.as_bytes(),
-                    ) {
-                        Ok(r) => {
-                            if let Some(id) = r.charge_id() {
-                                acked.lock().unwrap().push(id);
-                            }
-                        }
-                        Err(_) => break,
-                    }
-                }
-            })
-        })
-        .collect();
+    let load = Load::start(server.addr, 4);
     std::thread::sleep(Duration::from_millis(700));
     let status = server.terminate(Duration::from_secs(20));
-    stop.store(true, Ordering::Relaxed);
-    for w in workers {
-        w.join().expect("load thread");
-    }
+    let (acked, _) = load.stop();
     let stderr = server.stderr();
     let status = status.unwrap_or_else(|| panic!("no exit within 20 s of SIGTERM under load:\n{stderr}"));
     assert!(status.success(), "exit {status} after SIGTERM under load:\n{stderr}");
-    let acked = std::mem::take(&mut *acked.lock().unwrap());
     assert!(!acked.is_empty(), "no charge was acknowledged");
     let server = Server::start(&data, &[]);
     for id in &acked {
