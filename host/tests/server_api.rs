@@ -281,6 +281,12 @@ fn metrics_health_and_the_openapi_document() {
             .contains("ward_http_request_duration_seconds_bucket{method=\"POST\",route=\"/v1/charges\",le=\"+Inf\"} 2")
     );
     assert!(metrics.contains("ward_score_duration_seconds_count"));
+    // The embedded store's velocity entities: the merchant, the cards, emails… of two payments.
+    let in_memory = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("ward_velocity_entities_in_memory "))
+        .and_then(|n| n.parse::<u64>().ok());
+    assert!(in_memory.is_some_and(|n| n >= 2), "{metrics}");
     let doc = request(server.addr, "GET", "/openapi.json", &[], b"").expect("openapi").json();
     assert_eq!(doc["openapi"], "3.1.0");
     let paths = doc["paths"].as_object().expect("paths");

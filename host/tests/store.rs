@@ -530,31 +530,31 @@ async fn sqlite_keeps_only_entities_in_use_in_memory() {
     for (k, key) in keys.iter().enumerate() {
         s.commit(A, ops(key, vec![FieldOp::Incr("n".into(), k as i64 + 1)])).await.unwrap();
     }
-    let (memory, disk) = s.entities_held();
+    let (memory, disk) = s.entities_held().expect("sqlite holds entities");
     assert_eq!(memory + disk, 300, "each entity in one place");
     // Bounded wait for the time-driven compaction (the writer wakes by itself).
-    let mut held = s.entities_held();
+    let mut held = s.entities_held().expect("sqlite holds entities");
     for _ in 0..200 {
         if held == (0, 300) {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-        held = s.entities_held();
+        held = s.entities_held().expect("sqlite holds entities");
     }
     assert_eq!(held, (0, 300), "every entity evicted to disk");
     let maps = s.read_entities(A, &keys).await.unwrap();
     for (k, map) in maps.iter().enumerate() {
         assert_eq!(map.get("n"), Some(&(k as i64 + 1)), "card:{k} read from disk");
     }
-    assert_eq!(s.entities_held(), (0, 300), "a read leaves it on disk");
+    assert_eq!(s.entities_held().expect("sqlite holds entities"), (0, 300), "a read leaves it on disk");
     s.commit(A, ops(&keys[7], vec![FieldOp::Incr("n".into(), 100)])).await.unwrap();
-    assert_eq!(s.entities_held().0, 1, "a change brings it back");
+    assert_eq!(s.entities_held().expect("sqlite holds entities").0, 1, "a change brings it back");
     assert_eq!(entity(&s, A, &keys[7]).await.get("n"), Some(&108));
     assert!(entity(&s, A, "card:unknown").await.is_empty());
     s.close().await.unwrap();
     drop(s);
     let s = SqliteStore::open(SqliteOptions::new(dir.path().join("ward.db"))).expect("reopen");
-    assert_eq!(s.entities_held(), (0, 300), "a start loads none into memory");
+    assert_eq!(s.entities_held().expect("sqlite holds entities"), (0, 300), "a start loads none into memory");
     assert_eq!(entity(&s, A, &keys[7]).await.get("n"), Some(&108));
     assert_eq!(entity(&s, A, &keys[299]).await.get("n"), Some(&300));
 }

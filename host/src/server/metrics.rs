@@ -124,7 +124,16 @@ pub async fn track(State(app): State<Arc<App>>, req: Request, next: Next) -> Res
 }
 
 async fn metrics(State(app): State<Arc<App>>) -> Response {
-    ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], app.metrics.render()).into_response()
+    let mut body = app.metrics.render();
+    if let Some((memory, disk)) = app.store.entities_held() {
+        body.push_str("# HELP ward_velocity_entities_in_memory Velocity entities held in memory.\n");
+        body.push_str("# TYPE ward_velocity_entities_in_memory gauge\n");
+        let _ = writeln!(body, "ward_velocity_entities_in_memory {memory}");
+        body.push_str("# HELP ward_velocity_entities_evicted_total Entities noted as on disk only.\n");
+        body.push_str("# TYPE ward_velocity_entities_evicted_total counter\n");
+        let _ = writeln!(body, "ward_velocity_entities_evicted_total {disk}");
+    }
+    ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }
 
 async fn healthz(State(app): State<Arc<App>>) -> Response {

@@ -56,6 +56,12 @@ pub trait Store: Send + Sync + 'static {
     /// `sqlite` or `redis`.
     fn name(&self) -> &'static str;
 
+    /// For a store that keeps velocity entities in memory: how many it holds there, and how
+    /// many times one was noted as on disk only. `None` for a store that keeps none.
+    fn entities_held(&self) -> Option<(usize, usize)> {
+        None
+    }
+
     /// The account an API key belongs to.
     async fn account_for_key(&self, api_key: &str) -> Result<Option<String>, StoreError>;
 

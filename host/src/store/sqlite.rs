@@ -132,12 +132,6 @@ impl SqliteStore {
         out
     }
 
-    /// How many velocity entities are held in memory, and how many times one was noted as on
-    /// disk only (see [`EntityIndex::cold_notes`]).
-    pub fn entities_held(&self) -> (usize, usize) {
-        (self.entities.len(), self.entities.cold_notes().0)
-    }
-
     fn sender(&self) -> Result<mpsc::Sender<Msg>, StoreError> {
         self.writer.lock().unwrap_or_else(|p| p.into_inner()).clone().ok_or(StoreError::Closed)
     }
@@ -147,6 +141,10 @@ impl SqliteStore {
 impl Store for SqliteStore {
     fn name(&self) -> &'static str {
         "sqlite"
+    }
+
+    fn entities_held(&self) -> Option<(usize, usize)> {
+        Some((self.entities.len(), self.entities.cold_notes().0))
     }
 
     async fn account_for_key(&self, api_key: &str) -> Result<Option<String>, StoreError> {
