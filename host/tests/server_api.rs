@@ -356,3 +356,40 @@ fn early_fraud_warnings_and_disputes_are_recorded_listed_and_counted() {
         assert_eq!(server.call("DELETE", &format!("/v1/ward/rules/{id}"), "").status, 200);
     }
 }
+
+/// A list's item count (`list_items.total_count`, also what the 50,000-item limit reads) follows
+/// new items, repeated values (which update their item), deletions and feedback.
+#[test]
+fn list_item_counts_follow_creates_repeats_deletes_and_feedback() {
+    let dir = TempDir::new("item-counts");
+    let server = Server::start(dir.path(), &[]);
+    let list = server.call("POST", "/v1/radar/value_lists", "alias=vip_emails&name=VIP&item_type=email");
+    assert_eq!(list.status, 200, "{}", list.body);
+    let list_id = list.json()["id"].as_str().expect("list id").to_owned();
+    let count = |id: &str| {
+        server.call("GET", &format!("/v1/radar/value_lists/{id}"), "").json()["list_items"]["total_count"].as_u64()
+    };
+    let add = |value: &str| {
+        let r = server.call("POST", "/v1/radar/value_list_items", &format!("value_list={list_id}&value={value}"));
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.json()["id"].as_str().expect("item id").to_owned()
+    };
+    assert_eq!(count(&list_id), Some(0));
+    add("a%40example.com");
+    let b = add("b%40example.com");
+    assert_eq!(count(&list_id), Some(2));
+    add("A%40Example.com");
+    assert_eq!(count(&list_id), Some(2), "the same value, normalised, updates its item");
+    assert_eq!(server.call("DELETE", &format!("/v1/radar/value_list_items/{b}"), "").status, 200);
+    assert_eq!(count(&list_id), Some(1));
+
+    let emails = "rsl_default_block_email";
+    let before = count(emails).expect("a count");
+    let pay = "amount=2500&currency=usd&source=tok_visa&receipt_email=fraudster%40example.com";
+    let charge = server.charge(pay).charge_id().expect("charge id");
+    let refund = server.call("POST", "/v1/refunds", &format!("charge={charge}&reason=fraudulent"));
+    assert_eq!(refund.status, 200, "{}", refund.body);
+    let report = server.call("POST", &format!("/v1/charges/{charge}"), "fraud_details[user_report]=fraudulent");
+    assert_eq!(report.status, 200, "{}", report.body);
+    assert_eq!(count(emails), Some(before + 1), "feedback adds the email once");
+}

@@ -70,7 +70,20 @@ const CHANGES: &str = "changes";
 
 /// Counts a rules or lists change, committed with `batch`.
 pub fn count_change(batch: &mut WriteBatch) {
-    batch.entities.push((CONFIG_KEY.to_owned(), vec![FieldOp::Incr(CHANGES.to_owned(), 1)]));
+    config_ops(batch).push(FieldOp::Incr(CHANGES.to_owned(), 1));
+}
+
+/// The operations `batch` applies to the account's [`CONFIG_KEY`] entity (one entry, added if
+/// there is none yet).
+pub fn config_ops(batch: &mut WriteBatch) -> &mut Vec<FieldOp> {
+    let at = match batch.entities.iter().position(|(key, _)| key == CONFIG_KEY) {
+        Some(at) => at,
+        None => {
+            batch.entities.push((CONFIG_KEY.to_owned(), Vec::new()));
+            batch.entities.len() - 1
+        }
+    };
+    &mut batch.entities[at].1
 }
 
 /// The change count in a [`CONFIG_KEY`] entity's fields.

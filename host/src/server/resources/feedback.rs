@@ -59,7 +59,15 @@ pub async fn add_default_items(
     }
     lists::ensure_defaults(app, account).await?;
     for (alias, item) in items {
-        batch.docs.push(item_doc(&format!("rsl_{alias}"), &item, now, "ward:feedback"));
+        let list_id = format!("rsl_{alias}");
+        let doc = item_doc(&list_id, &item, now, "ward:feedback");
+        // Feedback always lands (a fraud label must not fail on a full default list); it is
+        // counted like any item.
+        if app.store.get(account, Kind::ValueListItem, &doc.id).await?.is_none() {
+            super::item_count::current(app, account, &list_id, batch).await?;
+            super::item_count::added(batch, &list_id);
+        }
+        batch.docs.push(doc);
     }
     crate::server::engines::count_change(batch);
     Ok(true)

@@ -11,6 +11,7 @@ use ward_core::lists::defaults::{default_lists, parse_default_alias};
 use ward_core::lists::{ItemType, ListItem, MAX_ALIAS_CHARS, MAX_ITEMS, MAX_NAME_CHARS, validate_alias};
 
 use super::feedback::item_doc;
+use super::item_count;
 use crate::server::App;
 use crate::server::api::{ApiError, Ctx, ids, json_response, list, params};
 use crate::server::engines::count_change;
@@ -80,7 +81,7 @@ async fn load(app: &App, account: &str, id: &str, param: &str) -> Result<Value, 
 
 async fn with_count(app: &App, account: &str, mut list: Value) -> Result<Value, ApiError> {
     let id = list["id"].as_str().unwrap_or_default().to_owned();
-    list["list_items"]["total_count"] = json!(app.store.count(account, Kind::ValueListItem, &id).await?);
+    list["list_items"]["total_count"] = json!(item_count::shown(app, account, &id).await?);
     Ok(list)
 }
 
@@ -192,6 +193,7 @@ pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ct
         crate::server::engines::all_docs(app.store.as_ref(), &ctx.account, Kind::ValueListItem, Some(&id)).await?;
     let mut batch = WriteBatch::default();
     count_change(&mut batch);
+    item_count::forget(&mut batch, &id);
     batch.deletes.push((Kind::ValueList, id.clone()));
     for item in items {
         if let Some(iid) = item["id"].as_str() {
@@ -224,17 +226,22 @@ pub async fn create_item(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Respon
     let list = load(&app, &ctx.account, &list_id, "value_list").await?;
     let item_type = list["item_type"].as_str().and_then(ItemType::parse).unwrap_or(ItemType::String);
     let value = item_type.normalize(&raw).map_err(|e| ApiError::invalid("value", e.to_string()))?;
-    if app.store.count(&ctx.account, Kind::ValueListItem, &list_id).await? >= MAX_ITEMS as u64 {
-        return Err(ApiError::request(
-            "value_list_full",
-            format!("Value list {list_id} already holds {MAX_ITEMS} items, the most a list can hold."),
-        ));
-    }
     let now = ids::now();
     let item = ListItem { value, expires_at };
     let doc = item_doc(&list_id, &item, now, "ward");
     let body = doc.body.clone();
-    let mut batch = WriteBatch { docs: vec![doc], ..WriteBatch::default() };
+    let mut batch = WriteBatch::default();
+    // A value already on the list updates its item (its expiry) and counts nothing.
+    if app.store.get(&ctx.account, Kind::ValueListItem, &doc.id).await?.is_none() {
+        if item_count::current(&app, &ctx.account, &list_id, &mut batch).await? >= MAX_ITEMS as u64 {
+            return Err(ApiError::request(
+                "value_list_full",
+                format!("Value list {list_id} already holds {MAX_ITEMS} items, the most a list can hold."),
+            ));
+        }
+        item_count::added(&mut batch, &list_id);
+    }
+    batch.docs.push(doc);
     count_change(&mut batch);
     let response = ctx.commit_and_answer(batch, StatusCode::OK, body).await?;
     crate::server::engines::items_changed(&app, &ctx.account).await?;
@@ -252,10 +259,13 @@ pub async fn retrieve_item(
 
 /// `DELETE /v1/radar/value_list_items/{id}`.
 pub async fn delete_item(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ctx) -> Result<Response, ApiError> {
-    if app.store.get(&ctx.account, Kind::ValueListItem, &id).await?.is_none() {
+    let Some(item) = app.store.get(&ctx.account, Kind::ValueListItem, &id).await? else {
         return Err(ApiError::not_found("value list item", &id, "id"));
-    }
+    };
     let mut batch = WriteBatch { deletes: vec![(Kind::ValueListItem, id.clone())], ..WriteBatch::default() };
+    if let Some(list_id) = &item.tag {
+        item_count::removed(&app, &ctx.account, list_id, &mut batch).await?;
+    }
     count_change(&mut batch);
     let body = json!({"id": id, "object": "radar.value_list_item", "deleted": true}).to_string();
     let response = ctx.commit_and_answer(batch, StatusCode::OK, body).await?;

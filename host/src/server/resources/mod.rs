@@ -5,6 +5,7 @@ mod evaluations;
 mod feedback;
 mod fraud;
 mod holdout;
+mod item_count;
 mod lists;
 mod payment_input;
 mod refunds;

@@ -1,0 +1,58 @@
+//! How many items each value list holds: a count kept in the account's settings entity
+//! ([`CONFIG_KEY`]) and changed in the same write as the items, so checking the 50,000-item limit
+//! costs one in-memory read instead of a scan of the list.
+
+use crate::server::App;
+use crate::server::api::ApiError;
+use crate::server::engines::{CONFIG_KEY, config_ops};
+use crate::store::{FieldOp, Kind, WriteBatch};
+
+/// The field counting a list's items, plus one. Absent until the list is first counted: a list
+/// made before the count was kept is counted once, with a scan.
+fn field(list_id: &str) -> String {
+    format!("items:{list_id}")
+}
+
+/// The stored count field of `list_id`, if it has one.
+async fn stored(app: &App, account: &str, list_id: &str) -> Result<Option<i64>, ApiError> {
+    let maps = app.store.read_entities(account, &[CONFIG_KEY.to_owned()]).await?;
+    Ok(maps.first().and_then(|m| m.get(&field(list_id)).copied()))
+}
+
+/// How many items `list_id` holds. A list not counted yet is counted now and its count started
+/// in `batch` (with `Max`, so two servers starting it at once agree).
+pub async fn current(app: &App, account: &str, list_id: &str, batch: &mut WriteBatch) -> Result<u64, ApiError> {
+    if let Some(n) = stored(app, account, list_id).await? {
+        return Ok(u64::try_from(n - 1).unwrap_or(0));
+    }
+    let n = app.store.count(account, Kind::ValueListItem, list_id).await?;
+    config_ops(batch).push(FieldOp::Max(field(list_id), i64::try_from(n).unwrap_or(i64::MAX - 1) + 1));
+    Ok(n)
+}
+
+/// How many items `list_id` holds, for showing: its count, or a scan for a list not counted yet.
+pub async fn shown(app: &App, account: &str, list_id: &str) -> Result<u64, ApiError> {
+    match stored(app, account, list_id).await? {
+        Some(n) => Ok(u64::try_from(n - 1).unwrap_or(0)),
+        None => Ok(app.store.count(account, Kind::ValueListItem, list_id).await?),
+    }
+}
+
+/// Counts a new item in `batch`; [`current`] must have read the list's count first. Two
+/// requests adding the same new value at once count it twice (the list holds it once).
+pub fn added(batch: &mut WriteBatch, list_id: &str) {
+    config_ops(batch).push(FieldOp::Incr(field(list_id), 1));
+}
+
+/// Counts a deleted item in `batch`, if the list is counted.
+pub async fn removed(app: &App, account: &str, list_id: &str, batch: &mut WriteBatch) -> Result<(), ApiError> {
+    if stored(app, account, list_id).await?.is_some() {
+        config_ops(batch).push(FieldOp::Incr(field(list_id), -1));
+    }
+    Ok(())
+}
+
+/// Drops a deleted list's count in `batch`.
+pub fn forget(batch: &mut WriteBatch, list_id: &str) {
+    config_ops(batch).push(FieldOp::Del(field(list_id)));
+}
