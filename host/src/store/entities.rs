@@ -132,33 +132,24 @@ impl EntityIndex {
     /// Where one entity's fields are, for a reader; in memory they are shared, never copied.
     /// An entity found in memory is marked as read, which spares it the next eviction.
     pub fn lookup(&self, account: &str, key: &str) -> Lookup {
-        let (mut guard, hash) = self.shard(account, key);
-        let shard = &mut *guard;
-        match shard.hot.get_mut(account).and_then(|m| m.get_mut(key)) {
-            Some(held) => {
-                held.read = true;
-                Lookup::Hot(held.fields.clone())
-            }
-            None if shard.cold.contains(hash) => Lookup::Cold,
-            None => Lookup::Unknown,
-        }
+        self.find(account, key, true)
     }
 
     /// Where one entity's fields are, for the store itself: marks nothing.
     pub fn peek(&self, account: &str, key: &str) -> Lookup {
-        let (shard, hash) = self.shard(account, key);
-        match shard.hot.get(account).and_then(|m| m.get(key)) {
-            Some(held) => Lookup::Hot(held.fields.clone()),
-            None if shard.cold.contains(hash) => Lookup::Cold,
-            None => Lookup::Unknown,
-        }
+        self.find(account, key, false)
     }
 
-    /// One entity's fields if in memory (empty otherwise).
-    pub fn read(&self, account: &str, key: &str) -> Arc<FieldMap> {
-        match self.peek(account, key) {
-            Lookup::Hot(map) => map,
-            Lookup::Cold | Lookup::Unknown => Arc::default(),
+    fn find(&self, account: &str, key: &str, mark_read: bool) -> Lookup {
+        let (mut guard, hash) = self.shard(account, key);
+        let shard = &mut *guard;
+        match shard.hot.get_mut(account).and_then(|m| m.get_mut(key)) {
+            Some(held) => {
+                held.read |= mark_read;
+                Lookup::Hot(held.fields.clone())
+            }
+            None if shard.cold.contains(hash) => Lookup::Cold,
+            None => Lookup::Unknown,
         }
     }
 
@@ -364,6 +355,14 @@ impl ColdFilter {
 mod tests {
     use super::*;
 
+    /// An entity's fields in memory (empty when not there).
+    fn fields(idx: &EntityIndex, account: &str, key: &str) -> Arc<FieldMap> {
+        match idx.peek(account, key) {
+            Lookup::Hot(map) => map,
+            Lookup::Cold | Lookup::Unknown => Arc::default(),
+        }
+    }
+
     /// Applies to an entity that is never cold.
     fn apply(idx: &EntityIndex, account: &str, key: &str, ops: &[FieldOp]) {
         let never = || -> Result<FieldMap, ()> { panic!("{key} is not cold") };
@@ -403,8 +402,8 @@ mod tests {
         apply(&idx, "a", "card:2", &[FieldOp::Incr("ca:m:0".into(), 1)]);
         assert_eq!(idx.prune(60), 0, "nothing expires within the hour");
         assert_eq!(idx.prune(86_400), 2);
-        assert_eq!(idx.read("a", "card:1").get("ca:t"), Some(&1));
-        assert!(!idx.read("a", "card:1").contains_key("ca:m:0"));
+        assert_eq!(fields(&idx, "a", "card:1").get("ca:t"), Some(&1));
+        assert!(!fields(&idx, "a", "card:1").contains_key("ca:m:0"));
         assert_eq!(idx.len(), 1, "an entity left empty is dropped");
     }
 
@@ -412,8 +411,8 @@ mod tests {
     fn index_is_scoped_by_account() {
         let idx = EntityIndex::default();
         apply(&idx, "acct_a", "card:1", &[FieldOp::Incr("n".into(), 1)]);
-        assert_eq!(idx.read("acct_a", "card:1").get("n"), Some(&1));
-        assert!(idx.read("acct_b", "card:1").is_empty());
+        assert_eq!(fields(&idx, "acct_a", "card:1").get("n"), Some(&1));
+        assert!(fields(&idx, "acct_b", "card:1").is_empty());
     }
 
     #[test]

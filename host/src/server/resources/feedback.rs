@@ -63,10 +63,7 @@ pub async fn add_default_items(
         let doc = item_doc(&list_id, &item, now, "ward:feedback");
         // Feedback always lands (a fraud label must not fail on a full default list); it is
         // counted like any item.
-        if app.store.get(account, Kind::ValueListItem, &doc.id).await?.is_none() {
-            super::item_count::current(app, account, &list_id, batch).await?;
-            super::item_count::added(batch, &list_id);
-        }
+        super::item_count::add(app, account, &list_id, &doc.id, None, batch).await?;
         batch.docs.push(doc);
     }
     crate::server::engines::count_change(batch);

@@ -19,29 +19,51 @@ async fn stored(app: &App, account: &str, list_id: &str) -> Result<Option<i64>, 
     Ok(maps.first().and_then(|m| m.get(&field(list_id)).copied()))
 }
 
-/// How many items `list_id` holds. A list not counted yet is counted now and its count started
-/// in `batch` (with `Max`, so two servers starting it at once agree).
-pub async fn current(app: &App, account: &str, list_id: &str, batch: &mut WriteBatch) -> Result<u64, ApiError> {
-    if let Some(n) = stored(app, account, list_id).await? {
-        return Ok(u64::try_from(n - 1).unwrap_or(0));
+/// Counts item `item_id` in `batch` if it is new to `list_id` (a value already on the list
+/// updates its item and counts nothing). With `limit`, a new item past it is refused. A list
+/// not counted yet is counted now and its count started in `batch` (with `Max`, so two servers
+/// starting it at once agree). Two requests adding the same new value at once count it twice
+/// (the list holds it once).
+pub async fn add(
+    app: &App,
+    account: &str,
+    list_id: &str,
+    item_id: &str,
+    limit: Option<u64>,
+    batch: &mut WriteBatch,
+) -> Result<(), ApiError> {
+    if app.store.get(account, Kind::ValueListItem, item_id).await?.is_some() {
+        return Ok(());
     }
-    let n = app.store.count(account, Kind::ValueListItem, list_id).await?;
-    config_ops(batch).push(FieldOp::Max(field(list_id), i64::try_from(n).unwrap_or(i64::MAX - 1) + 1));
-    Ok(n)
+    let n = match stored(app, account, list_id).await? {
+        Some(n) => held(n),
+        None => {
+            let n = app.store.count(account, Kind::ValueListItem, list_id).await?;
+            config_ops(batch).push(FieldOp::Max(field(list_id), i64::try_from(n).unwrap_or(i64::MAX - 1) + 1));
+            n
+        }
+    };
+    if let Some(max) = limit.filter(|&max| n >= max) {
+        return Err(ApiError::request(
+            "value_list_full",
+            format!("Value list {list_id} already holds {max} items, the most a list can hold."),
+        ));
+    }
+    config_ops(batch).push(FieldOp::Incr(field(list_id), 1));
+    Ok(())
 }
 
 /// How many items `list_id` holds, for showing: its count, or a scan for a list not counted yet.
 pub async fn shown(app: &App, account: &str, list_id: &str) -> Result<u64, ApiError> {
     match stored(app, account, list_id).await? {
-        Some(n) => Ok(u64::try_from(n - 1).unwrap_or(0)),
+        Some(n) => Ok(held(n)),
         None => Ok(app.store.count(account, Kind::ValueListItem, list_id).await?),
     }
 }
 
-/// Counts a new item in `batch`; [`current`] must have read the list's count first. Two
-/// requests adding the same new value at once count it twice (the list holds it once).
-pub fn added(batch: &mut WriteBatch, list_id: &str) {
-    config_ops(batch).push(FieldOp::Incr(field(list_id), 1));
+/// The items a stored count field stands for.
+fn held(field_value: i64) -> u64 {
+    u64::try_from(field_value - 1).unwrap_or(0)
 }
 
 /// Counts a deleted item in `batch`, if the list is counted.

@@ -231,16 +231,7 @@ pub async fn create_item(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Respon
     let doc = item_doc(&list_id, &item, now, "ward");
     let body = doc.body.clone();
     let mut batch = WriteBatch::default();
-    // A value already on the list updates its item (its expiry) and counts nothing.
-    if app.store.get(&ctx.account, Kind::ValueListItem, &doc.id).await?.is_none() {
-        if item_count::current(&app, &ctx.account, &list_id, &mut batch).await? >= MAX_ITEMS as u64 {
-            return Err(ApiError::request(
-                "value_list_full",
-                format!("Value list {list_id} already holds {MAX_ITEMS} items, the most a list can hold."),
-            ));
-        }
-        item_count::added(&mut batch, &list_id);
-    }
+    item_count::add(&app, &ctx.account, &list_id, &doc.id, Some(MAX_ITEMS as u64), &mut batch).await?;
     batch.docs.push(doc);
     count_change(&mut batch);
     let response = ctx.commit_and_answer(batch, StatusCode::OK, body).await?;
