@@ -14,6 +14,7 @@ use ward_core::Evaluation;
 use ward_host::runtime::{ComponentScorer, NativeScorer, RuntimeConfig, Scorer, WasmRuntime, component_path};
 
 const BATCH: usize = 100;
+/// Rounds measured (after a warm-up round); `WARD_BENCH_ROUNDS` overrides it for quick runs.
 const ROUNDS: usize = 15;
 const PAYMENTS_PER_ROUND: usize = 20_000;
 
@@ -60,7 +61,8 @@ fn main() {
     let scorers: [&dyn Scorer; 2] = [&native, &component];
     let mut single = [Vec::new(), Vec::new()];
     let mut batched = [Vec::new(), Vec::new()];
-    for round in 0..=ROUNDS {
+    let rounds = std::env::var("WARD_BENCH_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(ROUNDS);
+    for round in 0..=rounds {
         for (k, s) in scorers.iter().enumerate() {
             let b = per_payment_ns(&mut || {
                 std::hint::black_box(s.score_batch(&evals));

@@ -355,7 +355,9 @@ impl<const K: usize> Tables<K> {
                 continue;
             };
             let left = h == 0.0;
-            let (s_hot, s_cold) = if left { (&s0, &s1) } else { (&s1, &s0) };
+            // Bitwise selects: a branch or a per-lane compare otherwise (wasm32).
+            let mask = if left { u64::MAX } else { 0 };
+            let (s_hot, s_cold) = (&select(mask, &s0, &s1), &select(mask, &s1, &s0));
             if sp.dup == NO_DUP {
                 let r = if left { &sp.r_hot[0] } else { &sp.r_hot[1] };
                 for k in 0..K {
@@ -371,6 +373,12 @@ impl<const K: usize> Tables<K> {
             }
         }
     }
+}
+
+/// `a` where `mask` is all ones, else `b`, bit for bit.
+#[inline]
+fn select<const K: usize>(mask: u64, a: &[f64; K], b: &[f64; K]) -> [f64; K] {
+    std::array::from_fn(|k| f64::from_bits((a[k].to_bits() & mask) | (b[k].to_bits() & !mask)))
 }
 
 /// Elementwise product.
