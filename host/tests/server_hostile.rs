@@ -131,3 +131,30 @@ fn idempotency_keys_replay_and_refuse_other_bodies() {
     let n = list.json()["data"].as_array().map_or(0, |d| d.iter().filter(|c| c["id"] == id.as_str()).count());
     assert_eq!(n, 1, "the key created one charge: {}", list.body);
 }
+
+#[test]
+fn an_expired_idempotency_key_starts_a_new_request() {
+    let dir = TempDir::new("idempotency-ttl");
+    let server = Server::start(&dir.path().join("data"), &["--idempotency-ttl", "1"]);
+    let send = |body: &str| {
+        server.call_with(
+            "POST",
+            "/v1/charges",
+            &[("Authorization", &format!("Bearer {API_KEY}")), ("Idempotency-Key", "order-1")],
+            body.as_bytes(),
+        )
+    };
+    let first = send(VALID);
+    let id = first.charge_id().unwrap_or_else(|| panic!("first: {} {}", first.status, first.body));
+    // Records are stamped in whole seconds: two seconds on, a one-second record has expired.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let other = send("amount=9999&currency=usd&source=tok_visa");
+    assert_eq!(other.status, 200, "an expired key takes a new body: {}", other.body);
+    assert_eq!(other.header("idempotent-replayed"), None);
+    let second = other.charge_id().expect("a new charge");
+    assert_ne!(second, id, "a new charge, not the first one replayed");
+    assert_eq!(other.json()["amount"], 9999, "{}", other.body);
+    let again = send("amount=9999&currency=usd&source=tok_visa");
+    assert_eq!(again.header("idempotent-replayed"), Some("true"), "the key now replays the new answer");
+    assert_eq!(again.charge_id().as_deref(), Some(second.as_str()));
+}

@@ -183,7 +183,7 @@ async fn records_keys_accounts(env: &Env) {
         fingerprint: "POST /v1/charges 1234".into(),
         status: 402,
         body: "{\"error\":{}}".into(),
-        created: 1_700_000_001,
+        created: unix_now(),
     };
     let batch = WriteBatch {
         docs: vec![doc(Kind::Charge, "ch_1", None, "{}")],
@@ -202,6 +202,45 @@ async fn records_keys_accounts(env: &Env) {
     env.replica.put_api_key("sk_test_b", B).await.unwrap();
     assert_eq!(s.account_for_key("sk_test_b").await.unwrap().as_deref(), Some(B));
     assert_eq!(s.accounts().await.unwrap(), [A, B], "accounts with objects or keys, sorted");
+}
+
+/// Unix seconds now.
+fn unix_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
+/// Idempotency records older than the TTL are deleted by the store (Redis expires them, the
+/// SQLite writer purges them); younger ones stay.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expired_idempotency_records_are_dropped() {
+    let ttl = std::time::Duration::from_secs(60);
+    let dir = TempDir::new("sqlite-idem");
+    let mut options = SqliteOptions::new(dir.path().join("ward.db"));
+    options.idempotency_ttl = ttl;
+    options.compact_interval = std::time::Duration::from_millis(50);
+    let sqlite: Arc<dyn Store> = Arc::new(SqliteStore::open(options).expect("open sqlite"));
+    let server = RedisServer::start();
+    let mut options = RedisOptions::new(server.url());
+    options.idempotency_ttl = ttl;
+    let redis: Arc<dyn Store> = Arc::new(RedisStore::open(options).await.expect("connect to redis"));
+    for store in [sqlite, redis] {
+        let record = |key: &str, age: i64| IdempotencyRecord {
+            key: key.into(),
+            fingerprint: "POST /v1/charges 1".into(),
+            status: 200,
+            body: "{}".into(),
+            created: unix_now() - age,
+        };
+        for (key, age) in [("old", 61), ("young", 30)] {
+            store.commit(A, WriteBatch { idempotency: Some(record(key, age)), ..WriteBatch::default() }).await.unwrap();
+        }
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while store.idempotency(A, "old").await.unwrap().is_some() {
+            assert!(std::time::Instant::now() < deadline, "{}: the expired record is still there", store.name());
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        assert!(store.idempotency(A, "young").await.unwrap().is_some(), "{}: a live record stays", store.name());
+    }
 }
 
 /// Each operation's semantics, checked field by field against `apply_ops`.
@@ -383,8 +422,13 @@ async fn sqlite_state_survives_a_restart() {
         o.compact_every = 3;
         o
     };
-    let record =
-        IdempotencyRecord { key: "idem".into(), fingerprint: "fp".into(), status: 200, body: "{}".into(), created: 5 };
+    let record = IdempotencyRecord {
+        key: "idem".into(),
+        fingerprint: "fp".into(),
+        status: 200,
+        body: "{}".into(),
+        created: unix_now(),
+    };
     {
         let s = SqliteStore::open(options()).expect("open");
         s.commit(

@@ -46,6 +46,10 @@ pub struct ServeArgs {
     /// has it: survives a crash of Ward, not a power cut; much lower latency on slow disks).
     #[arg(long, env = "WARD_DURABILITY")]
     durability: Option<String>,
+    /// Seconds an `Idempotency-Key`'s answer is replayed before the key may be used for a new
+    /// request [default: 86400, as in Stripe].
+    #[arg(long, env = "WARD_IDEMPOTENCY_TTL", value_name = "SECONDS")]
+    idempotency_ttl: Option<u64>,
     /// Another account and its API key, as `acct_id=sk_…` (repeatable); each account sees only
     /// its own objects.
     #[arg(long = "account", value_name = "ACCOUNT=KEY")]
@@ -76,6 +80,7 @@ impl ServeArgs {
             api_key: self.api_key.clone(),
             log_format: self.log_format.clone(),
             durability: self.durability.clone(),
+            idempotency_ttl: self.idempotency_ttl,
             accounts,
         })
     }

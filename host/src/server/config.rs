@@ -7,6 +7,9 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
+/// Longest idempotency TTL accepted: records are kept that long, one per idempotent request.
+const MAX_IDEMPOTENCY_TTL: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 60 * 60);
+
 /// Where state lives.
 #[derive(Clone, Debug, PartialEq)]
 pub enum StoreConfig {
@@ -44,6 +47,9 @@ pub struct ServeConfig {
     pub durability: String,
     /// More accounts and their API keys (`acct_… → sk_…`); each sees only its own objects.
     pub accounts: BTreeMap<String, String>,
+    /// How long an idempotency key's answer is replayed (24 hours, as in Stripe); after that
+    /// the key starts a new request.
+    pub idempotency_ttl: std::time::Duration,
 }
 
 impl Default for ServeConfig {
@@ -61,6 +67,7 @@ impl Default for ServeConfig {
             log_format: "text".into(),
             durability: "fsync".into(),
             accounts: BTreeMap::new(),
+            idempotency_ttl: crate::store::IDEMPOTENCY_TTL,
         }
     }
 }
@@ -91,6 +98,8 @@ pub struct FileConfig {
     pub log_format: Option<String>,
     /// `durability = "os"`.
     pub durability: Option<String>,
+    /// `idempotency_ttl = 86400` (seconds).
+    pub idempotency_ttl: Option<u64>,
     /// `[accounts]` table: `acct_shop = "sk_test_…"`.
     #[serde(default)]
     pub accounts: BTreeMap<String, String>,
@@ -143,6 +152,10 @@ impl ServeConfig {
             log_format: over.log_format.or(file.log_format).unwrap_or(d.log_format),
             durability: over.durability.or(file.durability).unwrap_or(d.durability),
             accounts: file.accounts.into_iter().chain(over.accounts).collect(),
+            idempotency_ttl: over
+                .idempotency_ttl
+                .or(file.idempotency_ttl)
+                .map_or(d.idempotency_ttl, std::time::Duration::from_secs),
             data_dir,
         };
         config.check()?;
@@ -164,6 +177,13 @@ impl ServeConfig {
         }
         if !["fsync", "os"].contains(&self.durability.as_str()) {
             return Err(ConfigError::Invalid(format!("durability must be fsync or os, not {}", self.durability)));
+        }
+        if self.idempotency_ttl.is_zero() || self.idempotency_ttl > MAX_IDEMPOTENCY_TTL {
+            return Err(ConfigError::Invalid(format!(
+                "idempotency_ttl must be between 1 and {} seconds (30 days), not {}",
+                MAX_IDEMPOTENCY_TTL.as_secs(),
+                self.idempotency_ttl.as_secs()
+            )));
         }
         if let Some(k) = &self.api_key
             && !k.starts_with("sk_")
@@ -203,5 +223,12 @@ mod tests {
         let bad = FileConfig { holdout_fraction: Some(0.5), ..Default::default() };
         assert!(ServeConfig::resolve(bad, FileConfig::default()).is_err());
         assert!(toml::from_str::<FileConfig>("listn = \"x\"").is_err(), "unknown keys are refused");
+        for ttl in [0, 31 * 24 * 60 * 60] {
+            let bad = FileConfig { idempotency_ttl: Some(ttl), ..Default::default() };
+            assert!(ServeConfig::resolve(bad, FileConfig::default()).is_err(), "idempotency_ttl {ttl}");
+        }
+        let day = FileConfig { idempotency_ttl: Some(86_400), ..Default::default() };
+        let c = ServeConfig::resolve(FileConfig::default(), day).expect("a day is valid");
+        assert_eq!(c.idempotency_ttl, std::time::Duration::from_secs(86_400));
     }
 }

@@ -10,7 +10,7 @@ use super::api::ids;
 use super::config::{ServeConfig, StoreConfig};
 use super::engines::{Backend, Engines};
 use crate::runtime::{RuntimeConfig, WasmRuntime, component_path, default_cache_dir};
-use crate::store::{Doc, Kind, RedisStore, SqliteOptions, SqliteStore, Store, WriteBatch};
+use crate::store::{Doc, Kind, RedisOptions, RedisStore, SqliteOptions, SqliteStore, Store, WriteBatch};
 
 /// The account `ward serve` creates on first start.
 pub const DEFAULT_ACCOUNT: &str = "acct_default";
@@ -54,11 +54,15 @@ pub async fn start(config: ServeConfig) -> Result<Started, StartError> {
     no_transparent_huge_pages();
     let store: Arc<dyn Store> = match &config.store {
         StoreConfig::Sqlite(path) => Arc::new(
-            SqliteStore::open(SqliteOptions { fsync: config.durability == "fsync", ..SqliteOptions::new(path) })
-                .map_err(|e| StartError::Store { what: path.display().to_string(), message: e.to_string() })?,
+            SqliteStore::open(SqliteOptions {
+                fsync: config.durability == "fsync",
+                idempotency_ttl: config.idempotency_ttl,
+                ..SqliteOptions::new(path)
+            })
+            .map_err(|e| StartError::Store { what: path.display().to_string(), message: e.to_string() })?,
         ),
         StoreConfig::Redis(url) => Arc::new(
-            RedisStore::connect(url)
+            RedisStore::open(RedisOptions { idempotency_ttl: config.idempotency_ttl, ..RedisOptions::new(url) })
                 .await
                 .map_err(|e| StartError::Store { what: url.clone(), message: e.to_string() })?,
         ),

@@ -13,7 +13,7 @@ mod types;
 pub use entities::{EntityIndex, FieldMap, FieldOp, Lookup, apply_ops};
 pub use redis::{RedisOptions, RedisStore};
 pub use sqlite::{SqliteOptions, SqliteStore};
-pub use types::{Doc, IdempotencyRecord, Kind, ListQuery, Page, WriteBatch};
+pub use types::{Doc, IDEMPOTENCY_TTL, IdempotencyRecord, Kind, ListQuery, Page, WriteBatch};
 
 use std::sync::Arc;
 

@@ -15,7 +15,7 @@
 //! | `ward:{<account>}:doc:<kind>:<id>` | hash | `created`, `tag` (absent when none), `body`, `seq` |
 //! | `ward:{<account>}:idx:<kind>` | sorted set | ids of a kind, score = `seq` (list order) |
 //! | `ward:{<account>}:idx:<kind>:<tag>` | sorted set | ids of a kind with that tag, score = `seq` |
-//! | `ward:{<account>}:idem:<key>` | hash | `fingerprint`, `status`, `body`, `created` |
+//! | `ward:{<account>}:idem:<key>` | hash, expiring at `created` + TTL | `fingerprint`, `status`, `body`, `created` |
 //! | `ward:apikey:{<key>}` | string | the account an API key belongs to |
 //! | `ward:accounts` | set | every account with objects or keys |
 //!
@@ -70,12 +70,19 @@ pub struct RedisOptions {
     pub prefix: String,
     /// How long to wait for a connection, and for each answer.
     pub timeout: Duration,
+    /// How long idempotency records are kept (Redis expires them).
+    pub idempotency_ttl: Duration,
 }
 
 impl RedisOptions {
     /// Defaults for the server at `url`.
     pub fn new(url: impl Into<String>) -> Self {
-        RedisOptions { url: url.into(), prefix: "ward:".into(), timeout: Duration::from_secs(5) }
+        RedisOptions {
+            url: url.into(),
+            prefix: "ward:".into(),
+            timeout: Duration::from_secs(5),
+            idempotency_ttl: super::IDEMPOTENCY_TTL,
+        }
     }
 }
 
@@ -87,6 +94,7 @@ pub struct RedisStore {
     commit_docs: Script,
     list: Script,
     closed: AtomicBool,
+    idempotency_ttl: Duration,
 }
 
 impl RedisStore {
@@ -115,6 +123,7 @@ impl RedisStore {
             commit_docs: Script::new(lua::COMMIT_DOCS),
             list: Script::new(lua::LIST),
             closed: AtomicBool::new(false),
+            idempotency_ttl: options.idempotency_ttl,
         };
         // Loading now finds a broken script or an unreachable server at start; later calls
         // still reload on NOSCRIPT (after a restart or a failover the cache is empty).
@@ -127,7 +136,7 @@ impl RedisStore {
 
     /// The object writes of a batch as the arguments of [`lua::COMMIT_DOCS`], or `None` when
     /// the batch has none.
-    fn doc_args(base: &str, batch: &WriteBatch) -> Option<Vec<String>> {
+    fn doc_args(base: &str, batch: &WriteBatch, ttl: Duration) -> Option<Vec<String>> {
         if batch.docs.is_empty() && batch.deletes.is_empty() && batch.idempotency.is_none() {
             return None;
         }
@@ -158,6 +167,7 @@ impl RedisStore {
                 r.status.to_string(),
                 r.body.clone(),
                 r.created.to_string(),
+                IdempotencyRecord::expires(r.created, ttl).to_string(),
             ]);
         }
         Some(args)
@@ -332,7 +342,7 @@ impl Store for RedisStore {
         }
         let base = self.keys.account(account);
         let mut writes: Vec<Write<'_>> = Vec::new();
-        if let Some(args) = Self::doc_args(&base, &batch) {
+        if let Some(args) = Self::doc_args(&base, &batch, self.idempotency_ttl) {
             let mut invocation = self.commit_docs.key(format!("{base}seq"));
             invocation.arg(args);
             let mut conn = self.conn.clone();

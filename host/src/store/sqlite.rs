@@ -43,6 +43,9 @@ pub struct SqliteOptions {
     /// Whether a commit waits for the disk (the default) or only for the operating system, which
     /// survives `kill -9` but not a power cut.
     pub fsync: bool,
+    /// How long idempotency records are kept; expired ones are deleted every
+    /// `compact_interval`, a bounded number at a time.
+    pub idempotency_ttl: std::time::Duration,
 }
 
 impl SqliteOptions {
@@ -55,6 +58,7 @@ impl SqliteOptions {
             compact_interval: std::time::Duration::from_secs(60),
             compact_step: 100,
             fsync: true,
+            idempotency_ttl: super::IDEMPOTENCY_TTL,
         }
     }
 }
@@ -98,6 +102,7 @@ impl SqliteStore {
             dirty: HashMap::new(),
             round: None,
             compaction_stopped: false,
+            last_purge: None,
         };
         std::thread::Builder::new()
             .name("ward-sqlite-writer".into())
@@ -311,6 +316,9 @@ fn sort_aside(dirty: HashMap<String, HashSet<String>>) -> RoundKeys {
     }
 }
 
+/// Expired idempotency records deleted in one step of the writer.
+const PURGE_STEP: usize = 1000;
+
 /// How long the writer waits for a write before taking the next compaction step anyway.
 const IDLE_STEP: std::time::Duration = std::time::Duration::from_millis(5);
 
@@ -330,6 +338,8 @@ struct Writer {
     round: Option<Round>,
     /// Set if a round lost its entities: the log is then never trimmed again by this process.
     compaction_stopped: bool,
+    /// When expired idempotency records were last deleted; `None` while more remain to delete.
+    last_purge: Option<std::time::Instant>,
 }
 
 impl Writer {
@@ -337,9 +347,10 @@ impl Writer {
         let mut since_compaction = 0usize;
         let mut last_round = std::time::Instant::now();
         loop {
-            // While a compaction is under way, an idle writer goes on with it; otherwise it
-            // wakes now and then to see whether one is due.
-            let wait = if self.round.is_some() { IDLE_STEP } else { self.options.compact_interval };
+            // While a compaction or a purge is under way, an idle writer goes on with it;
+            // otherwise it wakes now and then to see whether one is due.
+            let busy = self.round.is_some() || self.last_purge.is_none();
+            let wait = if busy { IDLE_STEP } else { self.options.compact_interval };
             let first = match rx.recv_timeout(wait) {
                 Ok(m) => Some(m),
                 Err(mpsc::RecvTimeoutError::Timeout) => None,
@@ -377,6 +388,25 @@ impl Writer {
                 last_round = std::time::Instant::now();
             }
             self.compaction_step();
+            self.purge_idempotency();
+        }
+    }
+
+    /// Deletes a bounded number of expired idempotency records, if a purge is due (every
+    /// `compact_interval`, and at once again while the last one found more than it deletes).
+    fn purge_idempotency(&mut self) {
+        if self.last_purge.is_some_and(|t| t.elapsed() < self.options.compact_interval) {
+            return;
+        }
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+        let before = now.saturating_sub(i64::try_from(self.options.idempotency_ttl.as_secs()).unwrap_or(i64::MAX));
+        match sql::purge_idempotency(&self.conn, before, PURGE_STEP) {
+            Ok(n) if n >= PURGE_STEP => self.last_purge = None,
+            Ok(_) => self.last_purge = Some(std::time::Instant::now()),
+            Err(e) => {
+                tracing::warn!(error = %e, "deleting expired idempotency records failed; retrying later");
+                self.last_purge = Some(std::time::Instant::now());
+            }
         }
     }
 

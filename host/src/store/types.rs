@@ -92,6 +92,10 @@ pub struct Page {
     pub has_more: bool,
 }
 
+/// How long an idempotency record is kept, as in Stripe: a key can be reused for a new request
+/// once its record is 24 hours old.
+pub const IDEMPOTENCY_TTL: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
+
 /// A completed request, kept so that a retry with the same `Idempotency-Key` gets the same answer.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IdempotencyRecord {
@@ -106,6 +110,19 @@ pub struct IdempotencyRecord {
     pub body: String,
     /// When it was first answered, Unix seconds.
     pub created: i64,
+}
+
+impl IdempotencyRecord {
+    /// When a record made at `created` expires under `ttl` (Unix seconds): from then on its key
+    /// starts a new request, and the stores drop it.
+    pub fn expires(created: i64, ttl: std::time::Duration) -> i64 {
+        created.saturating_add(i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX))
+    }
+
+    /// Whether this record has expired at `now` (Unix seconds).
+    pub fn expired(&self, ttl: std::time::Duration, now: i64) -> bool {
+        IdempotencyRecord::expires(self.created, ttl) <= now
+    }
 }
 
 /// Writes applied together, atomically and durably.

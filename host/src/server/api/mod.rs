@@ -118,9 +118,9 @@ impl FromRequest<Arc<App>> for Ctx {
         }
         let mut replay = None;
         if let Some(k) = &key {
-            if let Some(rec) =
-                app.store.idempotency(&account, k).await.map_err(|e| ApiError::from(e).into_response())?
-            {
+            let stored = app.store.idempotency(&account, k).await.map_err(|e| ApiError::from(e).into_response())?;
+            // An expired record the store has not deleted yet counts as gone.
+            if let Some(rec) = stored.filter(|r| !r.expired(app.config.idempotency_ttl, ids::now())) {
                 if rec.fingerprint != fingerprint {
                     return Err(ApiError::request(
                         "idempotency_key_in_use",

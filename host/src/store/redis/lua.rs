@@ -66,7 +66,8 @@ return 1
 /// `KEYS[1]`: the account's sequence counter. `ARGV[1]`: the account's key prefix
 /// (`<prefix>{<account>}:`). Then records, each a tag and its fields:
 /// `put kind id created has_tag tag body`, `del kind id`,
-/// `idem key fingerprint status body created`.
+/// `idem key fingerprint status body created expires` (the record expires at `expires`, Unix
+/// seconds).
 ///
 /// An upsert keeps the object's sequence (its place in lists) and moves it between tag indexes
 /// when its tag changes; that needs a read before the write, hence a script and not MULTI/EXEC.
@@ -108,9 +109,11 @@ while i <= #ARGV do
       redis.call('DEL', dk)
     end
   elseif rec == 'idem' then
-    redis.call('HSET', base .. 'idem:' .. ARGV[i + 1],
+    local ik = base .. 'idem:' .. ARGV[i + 1]
+    redis.call('HSET', ik,
       'fingerprint', ARGV[i + 2], 'status', ARGV[i + 3], 'body', ARGV[i + 4], 'created', ARGV[i + 5])
-    i = i + 6
+    redis.call('EXPIREAT', ik, ARGV[i + 6])
+    i = i + 7
   else
     return redis.error_reply('unknown record ' .. rec)
   end

@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS idempotency (
     created INTEGER NOT NULL,
     PRIMARY KEY (account, key)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS idempotency_by_created ON idempotency (created);
 CREATE TABLE IF NOT EXISTS api_keys (
     key TEXT PRIMARY KEY,
     account TEXT NOT NULL
@@ -349,6 +350,16 @@ pub fn idempotency(conn: &Connection, account: &str, key: &str) -> Result<Option
             })
         })
         .optional()?)
+}
+
+/// Deletes up to `limit` idempotency records made at or before `before` (Unix seconds), oldest
+/// first; returns how many went.
+pub fn purge_idempotency(conn: &Connection, before: i64, limit: usize) -> Result<usize, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "DELETE FROM idempotency WHERE (account, key) IN
+           (SELECT account, key FROM idempotency WHERE created <= ?1 ORDER BY created LIMIT ?2)",
+    )?;
+    Ok(stmt.execute(params![before, i64::try_from(limit).unwrap_or(i64::MAX)])?)
 }
 
 /// Accounts that own objects.
