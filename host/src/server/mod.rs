@@ -6,6 +6,7 @@ mod config;
 mod context;
 mod engines;
 mod events;
+pub mod locks;
 mod metrics;
 mod openapi;
 mod resources;
@@ -37,6 +38,8 @@ pub struct App {
     pub metrics: metrics::Metrics,
     /// Webhook delivery.
     pub webhooks: events::Webhooks,
+    /// Locks of the objects read-modify-write requests are changing.
+    pub locks: locks::Locks,
     inflight: Mutex<HashSet<(String, String)>>,
 }
 
@@ -50,6 +53,7 @@ impl App {
             config,
             metrics: metrics::Metrics::default(),
             webhooks,
+            locks: locks::Locks::default(),
             inflight: Mutex::new(HashSet::new()),
         })
     }

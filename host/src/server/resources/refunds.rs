@@ -12,6 +12,7 @@ use ward_core::lists::defaults::DefaultKind;
 use super::{charges, feedback, reviews};
 use crate::server::api::{ApiError, Ctx, ids, params};
 use crate::server::context::Label;
+use crate::server::locks::LISTS;
 use crate::server::{App, events};
 use crate::store::{Doc, Kind, WriteBatch};
 
@@ -27,6 +28,12 @@ pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, A
     let charge_id = params::required_string(&ctx.params, "charge")?;
     let reason = params::one_of(&ctx.params, "reason", &["duplicate", "fraudulent", "requested_by_customer"])?;
     let metadata = params::metadata(&ctx.params, "metadata")?.unwrap_or_default();
+    // Held to the commit: two refunds at once must not both pass the amount check.
+    let _charge_lock = app.locks.lock(&ctx.account, &charge_id).await;
+    let _lists_lock = match reason.as_deref() {
+        Some("fraudulent") => Some(app.locks.lock(&ctx.account, LISTS).await),
+        _ => None,
+    };
     let mut charge = charges::load(&app, &ctx.account, &charge_id, "charge").await?;
     if charge["status"] != "succeeded" {
         return Err(ApiError::param("charge_not_refundable", "charge", format!("Charge {charge_id} did not succeed.")));

@@ -107,6 +107,13 @@ pub async fn approve(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: C
         return Ok(super::replay(r));
     }
     params::deny_unknown(&ctx.params, &["expand"])?;
+    // A refund closes its charge's review under the charge's lock: take it too, then read the
+    // review again.
+    let charge = load(&app, &ctx.account, &id).await?["charge"].as_str().map(str::to_owned);
+    let _charge_lock = match &charge {
+        Some(c) => Some(app.locks.lock(&ctx.account, c).await),
+        None => None,
+    };
     let mut review = load(&app, &ctx.account, &id).await?;
     if review["open"] != json!(true) {
         return Err(ApiError::request("review_already_closed", format!("Review {id} is already closed.")));
