@@ -394,25 +394,23 @@ fn list_item_counts_follow_creates_repeats_deletes_and_feedback() {
     assert_eq!(count(emails), Some(before + 1), "feedback adds the email once");
 }
 
-#[test]
-fn concurrent_changes_of_one_object_run_one_after_the_other() {
-    let dir = TempDir::new("concurrent");
-    let server = Server::start(dir.path(), &[]);
-    let list = server.call("POST", "/v1/radar/value_lists", "alias=watch_emails&name=Watch&item_type=email");
+/// Eight clients add the same value to a list at once, and eight refund half of one charge at
+/// once, spread over `servers`: the value is counted once and the charge refunded twice.
+fn assert_concurrent_changes_run_one_after_the_other(servers: &[&Server]) {
+    let list = servers[0].call("POST", "/v1/radar/value_lists", "alias=watch_emails&name=Watch&item_type=email");
     let list_id = list.json()["id"].as_str().expect("list id").to_owned();
-    let charge = server.charge("amount=1000&currency=usd&source=tok_visa").charge_id().expect("charge id");
-    // Eight clients add the same value at once, and eight refund half the charge at once.
-    let server = &server;
+    let charge = servers[0].charge("amount=1000&currency=usd&source=tok_visa").charge_id().expect("charge id");
     let (items, refunds) = std::thread::scope(|s| {
         let items: Vec<_> = (0..8)
-            .map(|_| {
-                let body = format!("value_list={list_id}&value=same%40example.com");
+            .map(|i| {
+                let (server, body) =
+                    (servers[i % servers.len()], format!("value_list={list_id}&value=same%40example.com"));
                 s.spawn(move || server.call("POST", "/v1/radar/value_list_items", &body).status)
             })
             .collect();
         let refunds: Vec<_> = (0..8)
-            .map(|_| {
-                let body = format!("charge={charge}&amount=500");
+            .map(|i| {
+                let (server, body) = (servers[i % servers.len()], format!("charge={charge}&amount=500"));
                 s.spawn(move || server.call("POST", "/v1/refunds", &body))
             })
             .collect();
@@ -422,7 +420,7 @@ fn concurrent_changes_of_one_object_run_one_after_the_other() {
         )
     });
     assert!(items.iter().all(|&s| s == 200), "every add of the value answers 200: {items:?}");
-    let shown = server.call("GET", &format!("/v1/radar/value_lists/{list_id}"), "").json();
+    let shown = servers[0].call("GET", &format!("/v1/radar/value_lists/{list_id}"), "").json();
     assert_eq!(shown["list_items"]["total_count"], 1, "the value is counted once: {shown}");
     let ok = refunds.iter().filter(|r| r.status == 200).count();
     assert_eq!(
@@ -435,7 +433,23 @@ fn concurrent_changes_of_one_object_run_one_after_the_other() {
         assert_eq!(r.status, 400, "{}", r.body);
         assert_eq!(r.json()["error"]["code"], "charge_already_refunded", "{}", r.body);
     }
-    let after = server.call("GET", &format!("/v1/charges/{charge}"), "").json();
+    let after = servers[0].call("GET", &format!("/v1/charges/{charge}"), "").json();
     assert_eq!(after["amount_refunded"], 1000, "{after}");
     assert_eq!(after["refunds"]["total_count"], 2, "{after}");
+}
+
+#[test]
+fn concurrent_changes_of_one_object_run_one_after_the_other() {
+    let dir = TempDir::new("concurrent");
+    let server = Server::start(dir.path(), &[]);
+    assert_concurrent_changes_run_one_after_the_other(&[&server]);
+}
+
+#[test]
+fn replicas_sharing_redis_change_one_object_one_after_the_other() {
+    let redis = RedisServer::start();
+    let (dir_a, dir_b) = (TempDir::new("locks-a"), TempDir::new("locks-b"));
+    let a = Server::start(dir_a.path(), &["--redis-url", &redis.url()]);
+    let b = Server::start(dir_b.path(), &["--redis-url", &redis.url()]);
+    assert_concurrent_changes_run_one_after_the_other(&[&a, &b]);
 }

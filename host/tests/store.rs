@@ -602,3 +602,28 @@ async fn sqlite_keeps_only_entities_in_use_in_memory() {
     assert_eq!(entity(&s, A, &keys[7]).await.get("n"), Some(&108));
     assert_eq!(entity(&s, A, &keys[299]).await.get("n"), Some(&300));
 }
+
+/// Locks in Redis: one holder per object and account, released only by its token, and freed
+/// by the lease when the holder never releases it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_locks_have_one_holder_and_a_lease() {
+    let env = redis_env().await;
+    let (s, r) = (&*env.store, &*env.replica);
+    let lease = std::time::Duration::from_secs(30);
+    assert!(s.shared(), "replicas share a Redis store");
+    assert!(s.try_lock(A, "ch_1", "t1", lease).await.unwrap());
+    assert!(!r.try_lock(A, "ch_1", "t2", lease).await.unwrap(), "held by t1");
+    assert!(r.try_lock(A, "ch_2", "t2", lease).await.unwrap(), "another object");
+    assert!(r.try_lock(B, "ch_1", "t2", lease).await.unwrap(), "the same id in another account");
+    r.unlock(A, "ch_1", "t2").await.unwrap();
+    assert!(!r.try_lock(A, "ch_1", "t3", lease).await.unwrap(), "only the holder's token releases it");
+    s.unlock(A, "ch_1", "t1").await.unwrap();
+    assert!(r.try_lock(A, "ch_1", "t3", std::time::Duration::from_millis(100)).await.unwrap(), "released");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !s.try_lock(A, "ch_1", "t4", lease).await.unwrap() {
+        assert!(std::time::Instant::now() < deadline, "the 100 ms lease never ran out");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let sqlite = sqlite_env();
+    assert!(!sqlite.store.shared(), "one process owns a SQLite file");
+}

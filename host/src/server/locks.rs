@@ -2,23 +2,38 @@
 //! adding the same value to a list, each read state, decide, and commit; run at once they would
 //! both pass a check only one should (over-refunding a charge, counting one item twice, going
 //! past a list's limit). A handler takes the lock of what it changes before reading it and holds
-//! it until its commit has returned, so such requests on one server run one after the other.
+//! it until its commit has returned, so such requests run one after the other.
 //!
-//! Locks are in-process: replicas sharing a Redis store do not see each other's.
+//! A lock is taken in the server first, then, when several servers share the store (Redis), in
+//! the store too, with a lease so that a server that dies holding it cannot block the object
+//! for longer than that. A lock that stays busy past [`WAIT`] fails the request with Stripe's
+//! `lock_timeout` (429), which clients retry.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
+use axum::http::StatusCode;
 use tokio::sync::{Mutex as AsyncMutex, OwnedMutexGuard};
 
-/// What a lock guards: an account and an object id (or a name such as [`LISTS`]).
-type Key = (String, String);
+use super::api::{ApiError, ids};
+use crate::store::Store;
 
 /// The lock of all of an account's value-list items (and their counts).
 pub const LISTS: &str = "value_lists";
 
-/// The locks currently held or waited for. An entry lives while someone holds or waits for it,
-/// so the map stays as small as the number of objects being changed at once.
+/// Longest wait for a lock held by another server.
+pub const WAIT: Duration = Duration::from_secs(10);
+/// How long a lock in the store outlives a server that died holding it.
+const LEASE: Duration = Duration::from_secs(30);
+/// Longest pause between two tries of a lock held by another server.
+const MAX_PAUSE: Duration = Duration::from_millis(50);
+
+/// What a lock guards: an account and an object id (or a name such as [`LISTS`]).
+type Key = (String, String);
+
+/// The locks currently held or waited for in this server. An entry lives while someone holds
+/// or waits for it, so the map stays as small as the number of objects being changed at once.
 #[derive(Default)]
 pub struct Locks {
     held: Mutex<HashMap<Key, Arc<AsyncMutex<()>>>>,
@@ -28,32 +43,68 @@ pub struct Locks {
 pub struct Guard<'a> {
     locks: &'a Locks,
     key: Key,
-    guard: Option<OwnedMutexGuard<()>>,
+    local: Option<OwnedMutexGuard<()>>,
+    /// The store and token of the lock taken in a shared store.
+    shared: Option<(Arc<dyn Store>, String)>,
 }
 
 impl Locks {
-    /// Waits for the lock of `id` in `account`.
-    pub async fn lock(&self, account: &str, id: &str) -> Guard<'_> {
+    /// Waits for the lock of `id` in `account`: this server's, then `store`'s if it is shared.
+    pub async fn lock(&self, store: &Arc<dyn Store>, account: &str, id: &str) -> Result<Guard<'_>, ApiError> {
         let key = (account.to_owned(), id.to_owned());
         let mutex = self.held.lock().unwrap_or_else(|p| p.into_inner()).entry(key.clone()).or_default().clone();
-        let guard = mutex.lock_owned().await;
-        Guard { locks: self, key, guard: Some(guard) }
+        let local = mutex.lock_owned().await;
+        let mut guard = Guard { locks: self, key, local: Some(local), shared: None };
+        if store.shared() {
+            let token = ids::new_id("lock");
+            take_shared(store.as_ref(), account, id, &token).await?;
+            guard.shared = Some((store.clone(), token));
+        }
+        Ok(guard)
     }
 
-    /// Objects with a lock held or waited for.
+    /// Objects with a lock held or waited for in this server.
     pub fn len(&self) -> usize {
         self.held.lock().unwrap_or_else(|p| p.into_inner()).len()
     }
 
-    /// Whether no lock is held or waited for.
+    /// Whether no lock is held or waited for in this server.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 }
 
+/// Tries the store's lock until it is taken or [`WAIT`] has passed.
+async fn take_shared(store: &dyn Store, account: &str, id: &str, token: &str) -> Result<(), ApiError> {
+    let deadline = Instant::now() + WAIT;
+    let mut pause = Duration::from_millis(1);
+    while !store.try_lock(account, id, token, LEASE).await? {
+        if Instant::now() >= deadline {
+            return Err(ApiError::status(
+                StatusCode::TOO_MANY_REQUESTS,
+                "lock_timeout",
+                format!("{id} cannot be changed right now because another request is changing it; retry shortly."),
+            ));
+        }
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(MAX_PAUSE);
+    }
+    Ok(())
+}
+
 impl Drop for Guard<'_> {
     fn drop(&mut self) {
-        drop(self.guard.take());
+        if let Some((store, token)) = self.shared.take()
+            && let Ok(runtime) = tokio::runtime::Handle::try_current()
+        {
+            let (account, id) = self.key.clone();
+            runtime.spawn(async move {
+                if let Err(e) = store.unlock(&account, &id, &token).await {
+                    tracing::warn!(account, id, error = %e, "releasing a lock failed; its lease will free it");
+                }
+            });
+        }
+        drop(self.local.take());
         let mut held = self.locks.held.lock().unwrap_or_else(|p| p.into_inner());
         // Only the map's own reference left: nobody holds or waits for it, and nobody can get
         // it without the map's lock, which this holds.
@@ -68,17 +119,25 @@ mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
+    /// A store that is not shared: only the server's own locks apply.
+    fn store() -> Arc<dyn Store> {
+        let dir = std::env::temp_dir().join(format!("ward-locks-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        Arc::new(crate::store::SqliteStore::open(crate::store::SqliteOptions::new(dir.join("ward.db"))).expect("open"))
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn one_holder_at_a_time_per_object_and_entries_go_when_released() {
+        let store = store();
         let locks = Arc::new(Locks::default());
         let inside = Arc::new(AtomicUsize::new(0));
         let most = Arc::new(AtomicUsize::new(0));
         let mut tasks = Vec::new();
         for _ in 0..8 {
-            let (locks, inside, most) = (locks.clone(), inside.clone(), most.clone());
+            let (locks, inside, most, store) = (locks.clone(), inside.clone(), most.clone(), store.clone());
             tasks.push(tokio::spawn(async move {
                 for _ in 0..20 {
-                    let _g = locks.lock("acct_a", "ch_1").await;
+                    let _g = locks.lock(&store, "acct_a", "ch_1").await.expect("lock");
                     let n = inside.fetch_add(1, Ordering::SeqCst) + 1;
                     most.fetch_max(n, Ordering::SeqCst);
                     tokio::task::yield_now().await;
@@ -92,11 +151,12 @@ mod tests {
         assert_eq!(most.load(Ordering::SeqCst), 1, "two holders of one lock at once");
         assert!(locks.is_empty(), "released locks leave the map");
         // Different objects, or the same id in another account, do not wait for each other.
-        let a = locks.lock("acct_a", "ch_1").await;
-        let b = locks.lock("acct_a", "ch_2").await;
-        let c = locks.lock("acct_b", "ch_1").await;
+        let a = locks.lock(&store, "acct_a", "ch_1").await.expect("lock");
+        let b = locks.lock(&store, "acct_a", "ch_2").await.expect("lock");
+        let c = locks.lock(&store, "acct_b", "ch_1").await.expect("lock");
         assert_eq!(locks.len(), 3);
         drop((a, b, c));
         assert!(locks.is_empty());
+        let _ = std::fs::remove_dir_all(std::env::temp_dir().join(format!("ward-locks-{}", std::process::id())));
     }
 }

@@ -16,6 +16,7 @@ pub use sqlite::{SqliteOptions, SqliteStore};
 pub use types::{Doc, IDEMPOTENCY_TTL, IdempotencyRecord, Kind, ListQuery, Page, WriteBatch};
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
 
@@ -91,6 +92,27 @@ pub trait Store: Send + Sync + 'static {
 
     /// Every account that has objects or keys (used to load per-account bundles at start).
     async fn accounts(&self) -> Result<Vec<String>, StoreError>;
+
+    /// Whether several servers share this store, so that a lock must be taken in the store
+    /// ([`Store::try_lock`]) and not only in the server.
+    fn shared(&self) -> bool {
+        false
+    }
+
+    /// Takes the lock named `id` in `account` for every server sharing this store, holding it
+    /// for at most `lease` (a server that dies holding it frees it then), under `token`; false
+    /// if another holds it. A store only one process uses needs no such lock: the default
+    /// always succeeds.
+    async fn try_lock(&self, account: &str, id: &str, token: &str, lease: Duration) -> Result<bool, StoreError> {
+        let _ = (account, id, token, lease);
+        Ok(true)
+    }
+
+    /// Releases a lock from [`Store::try_lock`] if `token` still holds it.
+    async fn unlock(&self, account: &str, id: &str, token: &str) -> Result<(), StoreError> {
+        let _ = (account, id, token);
+        Ok(())
+    }
 
     /// Flushes and stops taking writes; later commits fail with [`StoreError::Closed`].
     async fn close(&self) -> Result<(), StoreError>;

@@ -15,6 +15,7 @@
 //! | `ward:{<account>}:doc:<kind>:<id>` | hash | `created`, `tag` (absent when none), `body`, `seq` |
 //! | `ward:{<account>}:idx:<kind>` | sorted set | ids of a kind, score = `seq` (list order) |
 //! | `ward:{<account>}:idx:<kind>:<tag>` | sorted set | ids of a kind with that tag, score = `seq` |
+//! | `ward:{<account>}:lock:<id>` | string, with a lease | the token of the server holding a lock on an object |
 //! | `ward:{<account>}:idem:<key>` | hash, expiring at `created` + TTL | `fingerprint`, `status`, `body`, `created` |
 //! | `ward:apikey:{<key>}` | string | the account an API key belongs to |
 //! | `ward:accounts` | set | every account with objects or keys |
@@ -31,6 +32,9 @@
 //! replicas updating the same card never lose a count. These scripts, plus the API-key writes,
 //! are sent together over one multiplexed connection (one round trip in practice); a batch is
 //! atomic per account and per entity, not across them.
+//!
+//! Read-modify-write requests lock the object they change across replicas: `SET NX PX` under a
+//! random token, released by [`lua::UNLOCK`] only if that token still holds it.
 //!
 //! # Durability
 //!
@@ -93,6 +97,7 @@ pub struct RedisStore {
     entity_ops: Script,
     commit_docs: Script,
     list: Script,
+    unlock: Script,
     closed: AtomicBool,
     idempotency_ttl: Duration,
 }
@@ -122,13 +127,14 @@ impl RedisStore {
             entity_ops: Script::new(lua::ENTITY_OPS),
             commit_docs: Script::new(lua::COMMIT_DOCS),
             list: Script::new(lua::LIST),
+            unlock: Script::new(lua::UNLOCK),
             closed: AtomicBool::new(false),
             idempotency_ttl: options.idempotency_ttl,
         };
         // Loading now finds a broken script or an unreachable server at start; later calls
         // still reload on NOSCRIPT (after a restart or a failover the cache is empty).
         let mut conn = store.conn.clone();
-        for script in [&store.entity_ops, &store.commit_docs, &store.list] {
+        for script in [&store.entity_ops, &store.commit_docs, &store.list, &store.unlock] {
             script.load_async(&mut conn).await?;
         }
         Ok(store)
@@ -334,6 +340,30 @@ impl Store for RedisStore {
             (None, None, None, None) => Ok(None),
             _ => Err(corrupt(rkey, "incomplete idempotency record")),
         }
+    }
+
+    fn shared(&self) -> bool {
+        true
+    }
+
+    async fn try_lock(&self, account: &str, id: &str, token: &str, lease: Duration) -> Result<bool, StoreError> {
+        let key = Keys::lock(&self.keys.account(account), id);
+        let millis = u64::try_from(lease.as_millis()).unwrap_or(u64::MAX).max(1);
+        let set: Option<String> = ::redis::cmd("SET")
+            .arg(&key)
+            .arg(token)
+            .arg("NX")
+            .arg("PX")
+            .arg(millis)
+            .query_async(&mut self.conn.clone())
+            .await?;
+        Ok(set.is_some())
+    }
+
+    async fn unlock(&self, account: &str, id: &str, token: &str) -> Result<(), StoreError> {
+        let key = Keys::lock(&self.keys.account(account), id);
+        let _: i64 = self.unlock.key(key).arg(token).invoke_async(&mut self.conn.clone()).await?;
+        Ok(())
     }
 
     async fn commit(&self, account: &str, batch: WriteBatch) -> Result<(), StoreError> {

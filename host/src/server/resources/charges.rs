@@ -230,9 +230,9 @@ pub async fn update(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ct
     params::deny_unknown(&ctx.params, &["fraud_details", "description", "metadata", "receipt_email", "expand"])?;
     // Held to the commit, so that concurrent updates and refunds of the charge do not undo each
     // other; a fraud report also changes the default lists.
-    let _charge_lock = app.locks.lock(&ctx.account, &id).await;
+    let _charge_lock = app.lock(&ctx.account, &id).await?;
     let _lists_lock = match ctx.params.contains_key("fraud_details") {
-        true => Some(app.locks.lock(&ctx.account, crate::server::locks::LISTS).await),
+        true => Some(app.lock(&ctx.account, crate::server::locks::LISTS).await?),
         false => None,
     };
     let mut charge = load(&app, &ctx.account, &id, "id").await?;

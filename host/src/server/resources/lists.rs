@@ -179,7 +179,7 @@ async fn rules_use(app: &App, account: &str, alias: &str) -> Result<bool, ApiErr
 
 /// `DELETE /v1/radar/value_lists/{id}`: refused while a rule uses the list; removes its items.
 pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ctx) -> Result<Response, ApiError> {
-    let _lists_lock = app.locks.lock(&ctx.account, LISTS).await;
+    let _lists_lock = app.lock(&ctx.account, LISTS).await?;
     let list = load(&app, &ctx.account, &id, "id").await?;
     let alias = list["alias"].as_str().unwrap_or_default();
     if parse_default_alias(alias).is_some() {
@@ -226,7 +226,7 @@ pub async fn create_item(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Respon
     let expires_at = params::integer(&ctx.params, "expires_at")?;
     ensure_defaults(&app, &ctx.account).await?;
     // Held to the commit: the item count and the list's limit are read, then changed.
-    let _lists_lock = app.locks.lock(&ctx.account, LISTS).await;
+    let _lists_lock = app.lock(&ctx.account, LISTS).await?;
     let list = load(&app, &ctx.account, &list_id, "value_list").await?;
     let item_type = list["item_type"].as_str().and_then(ItemType::parse).unwrap_or(ItemType::String);
     let value = item_type.normalize(&raw).map_err(|e| ApiError::invalid("value", e.to_string()))?;
@@ -254,7 +254,7 @@ pub async fn retrieve_item(
 
 /// `DELETE /v1/radar/value_list_items/{id}`.
 pub async fn delete_item(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ctx) -> Result<Response, ApiError> {
-    let _lists_lock = app.locks.lock(&ctx.account, LISTS).await;
+    let _lists_lock = app.lock(&ctx.account, LISTS).await?;
     let Some(item) = app.store.get(&ctx.account, Kind::ValueListItem, &id).await? else {
         return Err(ApiError::not_found("value list item", &id, "id"));
     };

@@ -29,9 +29,9 @@ pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, A
     let reason = params::one_of(&ctx.params, "reason", &["duplicate", "fraudulent", "requested_by_customer"])?;
     let metadata = params::metadata(&ctx.params, "metadata")?.unwrap_or_default();
     // Held to the commit: two refunds at once must not both pass the amount check.
-    let _charge_lock = app.locks.lock(&ctx.account, &charge_id).await;
+    let _charge_lock = app.lock(&ctx.account, &charge_id).await?;
     let _lists_lock = match reason.as_deref() {
-        Some("fraudulent") => Some(app.locks.lock(&ctx.account, LISTS).await),
+        Some("fraudulent") => Some(app.lock(&ctx.account, LISTS).await?),
         _ => None,
     };
     let mut charge = charges::load(&app, &ctx.account, &charge_id, "charge").await?;

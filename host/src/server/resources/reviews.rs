@@ -111,7 +111,7 @@ pub async fn approve(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: C
     // review again.
     let charge = load(&app, &ctx.account, &id).await?["charge"].as_str().map(str::to_owned);
     let _charge_lock = match &charge {
-        Some(c) => Some(app.locks.lock(&ctx.account, c).await),
+        Some(c) => Some(app.lock(&ctx.account, c).await?),
         None => None,
     };
     let mut review = load(&app, &ctx.account, &id).await?;

@@ -50,6 +50,11 @@ impl Keys {
         }
     }
 
+    /// A lock shared by the servers (a string holding its holder's token, with a lease).
+    pub fn lock(base: &str, id: &str) -> String {
+        format!("{base}lock:{id}")
+    }
+
     /// The string holding an API key's account.
     pub fn api_key(&self, api_key: &str) -> String {
         format!("{}apikey:{{{api_key}}}", self.prefix)

@@ -160,3 +160,12 @@ for _, id in ipairs(ids) do
 end
 return out
 "#;
+
+/// Releases a lock if its token still holds it (a lock whose lease ran out may have been taken
+/// by another server since). `KEYS[1]`: the lock; `ARGV[1]`: the token.
+pub const UNLOCK: &str = r#"
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+"#;
