@@ -231,9 +231,10 @@ pub async fn update(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ct
     // Held to the commit, so that concurrent updates and refunds of the charge do not undo each
     // other; a fraud report also changes the default lists.
     let _charge_lock = app.lock(&ctx.account, &id).await?;
-    let _lists_lock = match ctx.params.contains_key("fraud_details") {
-        true => Some(app.lock(&ctx.account, crate::server::locks::LISTS).await?),
-        false => None,
+    let _lists_lock = if ctx.params.contains_key("fraud_details") {
+        Some(app.lock(&ctx.account, crate::server::locks::LISTS).await?)
+    } else {
+        None
     };
     let mut charge = load(&app, &ctx.account, &id, "id").await?;
     let now = ids::now();
