@@ -15,6 +15,7 @@ use serde_json::Value;
 use sha2::Sha256;
 use support::redis::RedisServer;
 use support::server::{Server, TempDir, request};
+use ward_host::store::Store;
 
 const OTHER: &str = "sk_test_otheraccount000001";
 
@@ -452,4 +453,22 @@ fn replicas_sharing_redis_change_one_object_one_after_the_other() {
     let a = Server::start(dir_a.path(), &["--redis-url", &redis.url()]);
     let b = Server::start(dir_b.path(), &["--redis-url", &redis.url()]);
     assert_concurrent_changes_run_one_after_the_other(&[&a, &b]);
+
+    // A lock another server holds (taken here through the store, as a replica would) makes a
+    // refund wait, then answer `lock_timeout`; once released, the refund goes through.
+    let charge = a.charge("amount=1000&currency=usd&source=tok_visa").charge_id().expect("charge id");
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let store =
+        runtime.block_on(ward_host::store::RedisStore::connect(&redis.url())).expect("connect to the servers' redis");
+    let account = ward_host::server::DEFAULT_ACCOUNT;
+    let lease = Duration::from_secs(60);
+    assert!(runtime.block_on(store.try_lock(account, &charge, "another-server", lease)).expect("lock"));
+    let started = std::time::Instant::now();
+    let busy = b.call("POST", "/v1/refunds", &format!("charge={charge}"));
+    assert_eq!(busy.status, 429, "{}", busy.body);
+    assert_eq!(busy.json()["error"]["code"], "lock_timeout", "{}", busy.body);
+    assert!(started.elapsed() >= ward_host::server::locks::WAIT, "answered before the wait was over");
+    runtime.block_on(store.unlock(account, &charge, "another-server")).expect("unlock");
+    let refund = b.call("POST", "/v1/refunds", &format!("charge={charge}"));
+    assert_eq!(refund.status, 200, "{}", refund.body);
 }
