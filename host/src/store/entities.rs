@@ -37,29 +37,46 @@ impl From<crate::velocity::Op> for FieldOp {
 
 /// Applies operations in order: the reference semantics every store follows.
 pub fn apply_ops(map: &mut FieldMap, ops: &[FieldOp]) {
+    // Field names are cloned only for fields that are new: most operations of a busy entity
+    // change fields it already has.
+    let mut member_field = String::new();
     for op in ops {
         match op {
-            FieldOp::Incr(f, by) => {
-                let v = map.entry(f.clone()).or_insert(0);
-                *v = v.saturating_add(*by);
-                if *v == 0 {
-                    map.remove(f);
+            FieldOp::Incr(f, by) => match map.get_mut(f) {
+                Some(v) => {
+                    *v = v.saturating_add(*by);
+                    if *v == 0 {
+                        map.remove(f);
+                    }
                 }
-            }
-            FieldOp::Min(f, x) => {
-                map.entry(f.clone()).and_modify(|v| *v = (*v).min(*x)).or_insert(*x);
-            }
-            FieldOp::Max(f, x) => {
-                map.entry(f.clone()).and_modify(|v| *v = (*v).max(*x)).or_insert(*x);
-            }
+                None if *by != 0 => {
+                    map.insert(f.clone(), *by);
+                }
+                None => {}
+            },
+            FieldOp::Min(f, x) => match map.get_mut(f) {
+                Some(v) => *v = (*v).min(*x),
+                None => {
+                    map.insert(f.clone(), *x);
+                }
+            },
+            FieldOp::Max(f, x) => match map.get_mut(f) {
+                Some(v) => *v = (*v).max(*x),
+                None => {
+                    map.insert(f.clone(), *x);
+                }
+            },
             FieldOp::Del(f) => {
                 map.remove(f);
             }
             FieldOp::AddMember(set, member, cap) => {
-                let field = format!("{set}:{member}");
+                member_field.clear();
+                member_field.push_str(set);
+                member_field.push(':');
+                member_field.push_str(member);
                 let count = map.get(set).copied().unwrap_or(0);
-                if !map.contains_key(&field) && count < *cap {
-                    map.insert(field, 1);
+                if !map.contains_key(&member_field) && count < *cap {
+                    map.insert(member_field.clone(), 1);
                     map.insert(set.clone(), count + 1);
                 }
             }
