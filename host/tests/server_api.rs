@@ -472,3 +472,35 @@ fn replicas_sharing_redis_change_one_object_one_after_the_other() {
     let refund = b.call("POST", "/v1/refunds", &format!("charge={charge}"));
     assert_eq!(refund.status, 200, "{}", refund.body);
 }
+
+#[test]
+fn while_redis_is_down_requests_get_503_and_service_comes_back_with_it() {
+    let mut redis = RedisServer::start_persistent();
+    let dir = TempDir::new("redis-outage");
+    let server = Server::start(dir.path(), &["--redis-url", &redis.url()]);
+    let pay = "amount=2500&currency=usd&source=tok_visa";
+    let before = server.charge(pay).charge_id().expect("a charge before the outage");
+
+    redis.stop();
+    let started = std::time::Instant::now();
+    let down = server.charge(pay);
+    assert_eq!(down.status, 503, "{}", down.body);
+    assert_eq!(down.json()["error"]["type"], "api_error", "{}", down.body);
+    assert_eq!(down.json()["error"]["code"], "store_unavailable", "{}", down.body);
+    assert!(started.elapsed() < Duration::from_secs(15), "the answer took {:?}", started.elapsed());
+    assert_eq!(server.call("GET", "/healthz", "").status, 503, "health reports the store");
+
+    redis.restart();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let r = server.charge(pay);
+        if r.status == 200 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "no recovery after Redis came back: {} {}", r.status, r.body);
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let kept = server.call("GET", &format!("/v1/charges/{before}"), "");
+    assert_eq!(kept.status, 200, "the charge from before the outage: {}", kept.body);
+    assert_eq!(server.call("GET", "/healthz", "").status, 200);
+}

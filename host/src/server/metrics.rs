@@ -15,6 +15,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use super::App;
+use crate::store::StoreError;
+
+/// Longest a `/healthz` probe waits for the store.
+const HEALTH_BUDGET: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Histogram bucket bounds, seconds: fine below 2 ms, where the server should live.
 const BOUNDS: [f64; 14] =
@@ -137,7 +141,11 @@ async fn metrics(State(app): State<Arc<App>>) -> Response {
 }
 
 async fn healthz(State(app): State<Arc<App>>) -> Response {
-    match app.store.account_for_key("sk_healthz_probe").await {
+    // A store that does not answer within the probe's budget is as unhealthy as one that fails.
+    let probe = tokio::time::timeout(HEALTH_BUDGET, app.store.account_for_key("sk_healthz_probe"))
+        .await
+        .unwrap_or_else(|_| Err(StoreError::Unavailable(format!("no answer within {HEALTH_BUDGET:?}"))));
+    match probe {
         Ok(_) => {
             (StatusCode::OK, axum::Json(serde_json::json!({"status": "ok", "store": app.store.name()}))).into_response()
         }

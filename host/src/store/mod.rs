@@ -29,6 +29,10 @@ pub enum StoreError {
     /// The store is shutting down and takes no more writes.
     #[error("the store is closed")]
     Closed,
+    /// The store cannot be reached right now (a Redis server down, refusing connections or not
+    /// answering in time); the same call may succeed later.
+    #[error("the store cannot be reached: {0}")]
+    Unavailable(String),
     /// A stored value could not be decoded (a corrupt or foreign record).
     #[error("stored {what} could not be decoded: {message}")]
     Corrupt {
@@ -47,7 +51,11 @@ impl From<rusqlite::Error> for StoreError {
 
 impl From<::redis::RedisError> for StoreError {
     fn from(e: ::redis::RedisError) -> Self {
-        StoreError::Database(format!("redis: {e}"))
+        if e.is_io_error() || e.is_connection_refusal() || e.is_connection_dropped() || e.is_timeout() {
+            StoreError::Unavailable(format!("redis: {e}"))
+        } else {
+            StoreError::Database(format!("redis: {e}"))
+        }
     }
 }
 

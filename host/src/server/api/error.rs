@@ -112,7 +112,14 @@ impl From<StoreError> for ApiError {
                 status: StatusCode::SERVICE_UNAVAILABLE,
                 ..ApiError::internal("shutting_down", "Ward is shutting down; retry against another replica.")
             },
-            other => ApiError::internal("store_unavailable", format!("The store failed: {other}")),
+            StoreError::Unavailable(why) => ApiError {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                ..ApiError::internal(
+                    "store_unavailable",
+                    format!("The store cannot be reached right now ({why}); retry shortly."),
+                )
+            },
+            other => ApiError::internal("store_failed", format!("The store failed: {other}")),
         }
     }
 }
