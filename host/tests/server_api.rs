@@ -396,7 +396,8 @@ fn list_item_counts_follow_creates_repeats_deletes_and_feedback() {
 }
 
 /// Eight clients add the same value to a list at once, and eight refund half of one charge at
-/// once, spread over `servers`: the value is counted once and the charge refunded twice.
+/// once while a dispute of it arrives, spread over `servers`: the value is counted once, the
+/// charge refunded twice, and neither the refunds nor the dispute is lost from the charge.
 fn assert_concurrent_changes_run_one_after_the_other(servers: &[&Server]) {
     let list = servers[0].call("POST", "/v1/radar/value_lists", "alias=watch_emails&name=Watch&item_type=email");
     let list_id = list.json()["id"].as_str().expect("list id").to_owned();
@@ -415,6 +416,9 @@ fn assert_concurrent_changes_run_one_after_the_other(servers: &[&Server]) {
                 s.spawn(move || server.call("POST", "/v1/refunds", &body))
             })
             .collect();
+        let dispute = format!("charge={charge}&reason=product_not_received");
+        let disputed = servers[servers.len() - 1].call("POST", "/v1/ward/disputes", &dispute);
+        assert_eq!(disputed.status, 200, "{}", disputed.body);
         (
             items.into_iter().map(|t| t.join().expect("item thread")).collect::<Vec<_>>(),
             refunds.into_iter().map(|t| t.join().expect("refund thread")).collect::<Vec<_>>(),
@@ -437,6 +441,7 @@ fn assert_concurrent_changes_run_one_after_the_other(servers: &[&Server]) {
     let after = servers[0].call("GET", &format!("/v1/charges/{charge}"), "").json();
     assert_eq!(after["amount_refunded"], 1000, "{after}");
     assert_eq!(after["refunds"]["total_count"], 2, "{after}");
+    assert_eq!(after["disputed"], true, "{after}");
 }
 
 #[test]

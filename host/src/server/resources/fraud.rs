@@ -52,6 +52,8 @@ pub async fn ingest_efw(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Respons
     let charge_id = params::required_string(&ctx.params, "charge")?;
     let fraud_type =
         params::one_of(&ctx.params, "fraud_type", FRAUD_TYPES)?.ok_or_else(|| ApiError::missing("fraud_type"))?;
+    // The holdout counts a charge's first fraud label only: labels of one charge take turns.
+    let _charge_lock = app.lock(&ctx.account, &charge_id).await?;
     let charge = charges::load(&app, &ctx.account, &charge_id, "charge").await?;
     let now = ids::now();
     let efw = json!({
@@ -113,6 +115,8 @@ pub async fn ingest_dispute(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Res
     params::deny_unknown(&ctx.params, &["charge", "reason", "amount"])?;
     let charge_id = params::required_string(&ctx.params, "charge")?;
     let reason = params::one_of(&ctx.params, "reason", DISPUTE_REASONS)?.ok_or_else(|| ApiError::missing("reason"))?;
+    // Held to the commit: the charge is read, marked disputed and written back.
+    let _charge_lock = app.lock(&ctx.account, &charge_id).await?;
     let mut charge = charges::load(&app, &ctx.account, &charge_id, "charge").await?;
     let amount = params::integer(&ctx.params, "amount")?.unwrap_or(charge["amount_captured"].as_i64().unwrap_or(0));
     let now = ids::now();
