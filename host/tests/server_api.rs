@@ -396,8 +396,9 @@ fn list_item_counts_follow_creates_repeats_deletes_and_feedback() {
 }
 
 /// Eight clients add the same value to a list at once, and eight refund half of one charge at
-/// once while a dispute of it arrives, spread over `servers`: the value is counted once, the
-/// charge refunded twice, and neither the refunds nor the dispute is lost from the charge.
+/// once while a dispute of it arrives, and six create lists with one alias, spread over
+/// `servers`: the value is counted once, the charge refunded twice, neither the refunds nor the
+/// dispute is lost from the charge, and one list gets the alias.
 fn assert_concurrent_changes_run_one_after_the_other(servers: &[&Server]) {
     let list = servers[0].call("POST", "/v1/radar/value_lists", "alias=watch_emails&name=Watch&item_type=email");
     let list_id = list.json()["id"].as_str().expect("list id").to_owned();
@@ -416,9 +417,18 @@ fn assert_concurrent_changes_run_one_after_the_other(servers: &[&Server]) {
                 s.spawn(move || server.call("POST", "/v1/refunds", &body))
             })
             .collect();
+        let lists: Vec<_> = (0..6)
+            .map(|i| {
+                let server = servers[i % servers.len()];
+                s.spawn(move || server.call("POST", "/v1/radar/value_lists", "alias=one_alias&name=One").status)
+            })
+            .collect();
         let dispute = format!("charge={charge}&reason=product_not_received");
         let disputed = servers[servers.len() - 1].call("POST", "/v1/ward/disputes", &dispute);
         assert_eq!(disputed.status, 200, "{}", disputed.body);
+        let lists: Vec<u16> = lists.into_iter().map(|t| t.join().expect("list thread")).collect();
+        assert_eq!(lists.iter().filter(|&&s| s == 200).count(), 1, "one list takes the alias: {lists:?}");
+        assert!(lists.iter().all(|&s| s == 200 || s == 400), "{lists:?}");
         (
             items.into_iter().map(|t| t.join().expect("item thread")).collect::<Vec<_>>(),
             refunds.into_iter().map(|t| t.join().expect("refund thread")).collect::<Vec<_>>(),

@@ -21,6 +21,10 @@ use crate::store::Store;
 
 /// The lock of all of an account's value-list items (and their counts).
 pub const LISTS: &str = "value_lists";
+/// The lock of an account's rules and value lists themselves (not their items): a rule is
+/// checked against the other rules and the lists, and a list in use by a rule cannot go.
+/// Taken before [`LISTS`] when both are needed.
+pub const CONFIG: &str = "rules_and_lists";
 
 /// Longest wait for a lock held by another server.
 pub const WAIT: Duration = Duration::from_secs(10);

@@ -15,7 +15,7 @@ use super::item_count;
 use crate::server::App;
 use crate::server::api::{ApiError, Ctx, ids, json_response, list, params};
 use crate::server::engines::count_change;
-use crate::server::locks::LISTS;
+use crate::server::locks::{CONFIG, LISTS};
 use crate::store::{Doc, Kind, ListQuery, Page, WriteBatch};
 
 const ITEM_TYPES: &[&str] = &[
@@ -113,6 +113,8 @@ pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, A
     let item_type = params::one_of(&ctx.params, "item_type", ITEM_TYPES)?.unwrap_or_else(|| "string".into());
     check_alias(&alias)?;
     ensure_defaults(&app, &ctx.account).await?;
+    // Held to the commit: two lists made at once must not both take one alias.
+    let _config_lock = app.lock(&ctx.account, CONFIG).await?;
     if alias_taken(&app, &ctx.account, &alias).await? {
         return Err(ApiError::invalid("alias", format!("A value list with alias '{alias}' already exists.")));
     }
@@ -139,6 +141,7 @@ pub async fn update(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ct
         return Ok(super::replay(r));
     }
     params::deny_unknown(&ctx.params, &["alias", "name", "metadata", "expand"])?;
+    let _config_lock = app.lock(&ctx.account, CONFIG).await?;
     let mut list = load(&app, &ctx.account, &id, "id").await?;
     let old_alias = list["alias"].as_str().unwrap_or_default().to_owned();
     if parse_default_alias(&old_alias).is_some() {
@@ -179,6 +182,7 @@ async fn rules_use(app: &App, account: &str, alias: &str) -> Result<bool, ApiErr
 
 /// `DELETE /v1/radar/value_lists/{id}`: refused while a rule uses the list; removes its items.
 pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ctx) -> Result<Response, ApiError> {
+    let _config_lock = app.lock(&ctx.account, CONFIG).await?;
     let _lists_lock = app.lock(&ctx.account, LISTS).await?;
     let list = load(&app, &ctx.account, &id, "id").await?;
     let alias = list["alias"].as_str().unwrap_or_default();

@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use crate::server::App;
 use crate::server::api::{ApiError, Ctx, ids, json_response, params};
 use crate::server::engines::{account_rules, count_change};
+use crate::server::locks::CONFIG;
 use crate::store::{Doc, Kind, WriteBatch};
 
 fn rule_doc(rule: &Value) -> Doc {
@@ -79,6 +80,8 @@ pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, A
         return Ok(super::replay(r));
     }
     params::deny_unknown(&ctx.params, &["predicate", "id", "enabled", "description"])?;
+    // Rules are checked against the other rules and the lists: changes of either take turns.
+    let _config_lock = app.lock(&ctx.account, CONFIG).await?;
     let predicate = params::required_string(&ctx.params, "predicate")?;
     let id = match params::string(&ctx.params, "id")? {
         Some(id) => {
@@ -133,6 +136,7 @@ pub async fn update(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ct
         return Ok(super::replay(r));
     }
     params::deny_unknown(&ctx.params, &["predicate", "enabled", "description"])?;
+    let _config_lock = app.lock(&ctx.account, CONFIG).await?;
     let mut rule = load(&app, &ctx.account, &id).await?;
     if let Some(p) = params::string(&ctx.params, "predicate")? {
         rule["predicate"] = json!(p);
@@ -152,6 +156,7 @@ pub async fn update(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ct
 
 /// `DELETE /v1/ward/rules/{id}`.
 pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ctx) -> Result<Response, ApiError> {
+    let _config_lock = app.lock(&ctx.account, CONFIG).await?;
     load(&app, &ctx.account, &id).await?;
     validate(&app, &ctx.account, &id, None).await?;
     let mut batch = WriteBatch { deletes: vec![(Kind::Rule, id.clone())], ..WriteBatch::default() };
