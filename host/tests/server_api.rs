@@ -489,6 +489,44 @@ fn replicas_sharing_redis_change_one_object_one_after_the_other() {
 }
 
 #[test]
+fn replicas_process_an_idempotency_key_once() {
+    let redis = RedisServer::start();
+    let (dir_a, dir_b) = (TempDir::new("idem-a"), TempDir::new("idem-b"));
+    let a = Server::start(dir_a.path(), &["--redis-url", &redis.url()]);
+    let b = Server::start(dir_b.path(), &["--redis-url", &redis.url()]);
+    for round in 0..5 {
+        let key = format!("order-{round}");
+        let body = format!("amount=2500&currency=usd&source=tok_visa&metadata[round]={round}");
+        let answers: Vec<_> = std::thread::scope(|s| {
+            let threads: Vec<_> = (0..8)
+                .map(|i| {
+                    let (server, key, body) = ([&a, &b][i % 2], key.clone(), body.clone());
+                    s.spawn(move || {
+                        let auth = format!("Bearer {}", support::server::API_KEY);
+                        let headers = [("Authorization", auth.as_str()), ("Idempotency-Key", key.as_str())];
+                        request(server.addr, "POST", "/v1/charges", &headers, body.as_bytes()).expect("request")
+                    })
+                })
+                .collect();
+            threads.into_iter().map(|t| t.join().expect("thread")).collect()
+        });
+        let mut ids: Vec<String> = answers.iter().filter(|r| r.status == 200).filter_map(|r| r.charge_id()).collect();
+        assert!(
+            answers.iter().all(|r| r.status == 200 || r.status == 409),
+            "{:?}",
+            answers.iter().map(|r| &r.body).collect::<Vec<_>>()
+        );
+        ids.dedup();
+        assert_eq!(ids.len(), 1, "round {round}: one charge for the key, answered to every 200: {ids:?}");
+        let listed = a.call("GET", "/v1/charges?limit=100", "").json();
+        let made = listed["data"]
+            .as_array()
+            .map_or(0, |d| d.iter().filter(|c| c["metadata"]["round"] == round.to_string()).count());
+        assert_eq!(made, 1, "round {round}: charges made with the key");
+    }
+}
+
+#[test]
 fn while_redis_is_down_requests_get_503_and_service_comes_back_with_it() {
     let mut redis = RedisServer::start_persistent();
     let dir = TempDir::new("redis-outage");

@@ -40,6 +40,7 @@ pub struct App {
     pub webhooks: events::Webhooks,
     /// Locks of the objects read-modify-write requests are changing.
     pub locks: locks::Locks,
+    /// Idempotency keys being processed on this server (see [`api::idempotency`]).
     inflight: Mutex<HashSet<(String, String)>>,
 }
 
@@ -58,20 +59,10 @@ impl App {
         })
     }
 
-    /// Marks an idempotency key as in flight; false if it already is.
-    pub fn claim_idempotency_key(&self, account: &str, key: &str) -> bool {
-        self.inflight.lock().unwrap_or_else(|p| p.into_inner()).insert((account.to_owned(), key.to_owned()))
-    }
-
     /// Waits for the lock of object `id` (or a name such as [`locks::LISTS`]) in `account`,
     /// held until the guard drops: see [`locks`].
     pub async fn lock(&self, account: &str, id: &str) -> Result<locks::Guard<'_>, api::ApiError> {
         self.locks.lock(&self.store, account, id).await
-    }
-
-    /// Releases a key claimed by [`App::claim_idempotency_key`].
-    pub fn release_idempotency_key(&self, account: &str, key: &str) {
-        self.inflight.lock().unwrap_or_else(|p| p.into_inner()).remove(&(account.to_owned(), key.to_owned()));
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod error;
 pub mod form;
+pub mod idempotency;
 pub mod ids;
 pub mod list;
 pub mod params;
@@ -36,6 +37,8 @@ pub struct Ctx {
     pub fingerprint: String,
     /// A response stored for this key by an earlier request, replayed as is.
     pub replay: Option<IdempotencyRecord>,
+    /// The claim on `idempotency_key` this request holds until it is dropped.
+    claim: Option<idempotency::Claim>,
     app: Arc<App>,
 }
 
@@ -68,8 +71,8 @@ impl Ctx {
 
 impl Drop for Ctx {
     fn drop(&mut self) {
-        if let Some(key) = &self.idempotency_key {
-            self.app.release_idempotency_key(&self.account, key);
+        if let (Some(key), Some(claim)) = (&self.idempotency_key, self.claim.take()) {
+            idempotency::release(&self.app, &self.account, key, claim);
         }
     }
 }
@@ -116,35 +119,21 @@ impl FromRequest<Arc<App>> for Ctx {
             return Err(ApiError::request("idempotency_key_invalid", "Idempotency keys are at most 255 characters.")
                 .into_response());
         }
-        let mut replay = None;
+        let (mut replay, mut claim) = (None, None);
         if let Some(k) = &key {
-            let stored = app.store.idempotency(&account, k).await.map_err(|e| ApiError::from(e).into_response())?;
-            // An expired record the store has not deleted yet counts as gone.
-            if let Some(rec) = stored.filter(|r| !r.expired(app.config.idempotency_ttl, ids::now())) {
-                if rec.fingerprint != fingerprint {
-                    return Err(ApiError::request(
-                        "idempotency_key_in_use",
-                        "Keys for idempotent requests can only be used with the same parameters they were first used with.",
-                    )
-                    .into_response());
-                }
-                replay = Some(rec);
-            } else if !app.claim_idempotency_key(&account, k) {
-                return Err(ApiError::status(
-                    StatusCode::CONFLICT,
-                    "idempotency_key_in_use",
-                    "A request with this idempotency key is still being processed; retry shortly.",
-                )
-                .into_response());
+            match idempotency::resolve(app, &account, k, &fingerprint).await.map_err(IntoResponse::into_response)? {
+                idempotency::KeyState::Replay(rec) => replay = Some(rec),
+                idempotency::KeyState::Claimed(c) => claim = Some(c),
             }
         }
-        let claimed = replay.is_none().then_some(key).flatten();
+        let claimed = claim.is_some().then_some(key).flatten();
         Ok(Ctx {
             account,
             params: params::params(value),
             idempotency_key: claimed,
             fingerprint,
             replay,
+            claim,
             app: app.clone(),
         })
     }
