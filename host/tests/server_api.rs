@@ -519,9 +519,9 @@ fn replicas_process_an_idempotency_key_once() {
         ids.dedup();
         assert_eq!(ids.len(), 1, "round {round}: one charge for the key, answered to every 200: {ids:?}");
         let listed = a.call("GET", "/v1/charges?limit=100", "").json();
-        let made = listed["data"]
-            .as_array()
-            .map_or(0, |d| d.iter().filter(|c| c["metadata"]["round"] == round.to_string()).count());
+        let made = listed["data"].as_array().map_or(0, |d| {
+            d.iter().filter(|c| c["metadata"]["round"].as_str() == Some(round.to_string().as_str())).count()
+        });
         assert_eq!(made, 1, "round {round}: charges made with the key");
     }
 }
