@@ -501,11 +501,7 @@ fn replicas_process_an_idempotency_key_once() {
             let threads: Vec<_> = (0..8)
                 .map(|i| {
                     let (server, key, body) = ([&a, &b][i % 2], key.clone(), body.clone());
-                    s.spawn(move || {
-                        let auth = format!("Bearer {}", support::server::API_KEY);
-                        let headers = [("Authorization", auth.as_str()), ("Idempotency-Key", key.as_str())];
-                        request(server.addr, "POST", "/v1/charges", &headers, body.as_bytes()).expect("request")
-                    })
+                    s.spawn(move || server.charge_with_key(&key, &body))
                 })
                 .collect();
             threads.into_iter().map(|t| t.join().expect("thread")).collect()

@@ -108,15 +108,7 @@ fn hostile_requests_get_stripe_errors_and_the_server_keeps_serving() {
 fn idempotency_keys_replay_and_refuse_other_bodies() {
     let dir = TempDir::new("idempotency");
     let server = Server::start(&dir.path().join("data"), &[]);
-    let key = "order-6735-attempt-1";
-    let send = |body: &str| {
-        server.call_with(
-            "POST",
-            "/v1/charges",
-            &[("Authorization", &format!("Bearer {API_KEY}")), ("Idempotency-Key", key)],
-            body.as_bytes(),
-        )
-    };
+    let send = |body: &str| server.charge_with_key("order-6735-attempt-1", body);
     let first = send(VALID);
     let id = first.charge_id().unwrap_or_else(|| panic!("first: {} {}", first.status, first.body));
     assert_eq!(first.header("idempotent-replayed"), None, "a first request is no replay");
@@ -136,14 +128,7 @@ fn idempotency_keys_replay_and_refuse_other_bodies() {
 fn an_expired_idempotency_key_starts_a_new_request() {
     let dir = TempDir::new("idempotency-ttl");
     let server = Server::start(&dir.path().join("data"), &["--idempotency-ttl", "1"]);
-    let send = |body: &str| {
-        server.call_with(
-            "POST",
-            "/v1/charges",
-            &[("Authorization", &format!("Bearer {API_KEY}")), ("Idempotency-Key", "order-1")],
-            body.as_bytes(),
-        )
-    };
+    let send = |body: &str| server.charge_with_key("order-1", body);
     let first = send(VALID);
     let id = first.charge_id().unwrap_or_else(|| panic!("first: {} {}", first.status, first.body));
     // Records are stamped in whole seconds: two seconds on, a one-second record has expired.

@@ -156,6 +156,12 @@ impl Server {
     pub fn charge(&self, body: &str) -> Response {
         self.call("POST", "/v1/charges", body)
     }
+
+    /// Creates a charge with an `Idempotency-Key`.
+    pub fn charge_with_key(&self, key: &str, body: &str) -> Response {
+        let auth = format!("Bearer {API_KEY}");
+        self.call_with("POST", "/v1/charges", &[("Authorization", &auth), ("Idempotency-Key", key)], body.as_bytes())
+    }
 }
 
 impl Drop for Server {
