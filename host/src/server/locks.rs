@@ -96,17 +96,22 @@ async fn take_shared(store: &dyn Store, account: &str, id: &str, token: &str) ->
     Ok(())
 }
 
+/// Releases a lock taken in a shared store, in the background (a guard's drop cannot wait); if
+/// that fails, the lease frees it.
+pub fn release_shared(store: Arc<dyn Store>, account: &str, id: &str, token: String) {
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
+    let (account, id) = (account.to_owned(), id.to_owned());
+    runtime.spawn(async move {
+        if let Err(e) = store.unlock(&account, &id, &token).await {
+            tracing::warn!(account, id, error = %e, "releasing a lock failed; its lease will free it");
+        }
+    });
+}
+
 impl Drop for Guard<'_> {
     fn drop(&mut self) {
-        if let Some((store, token)) = self.shared.take()
-            && let Ok(runtime) = tokio::runtime::Handle::try_current()
-        {
-            let (account, id) = self.key.clone();
-            runtime.spawn(async move {
-                if let Err(e) = store.unlock(&account, &id, &token).await {
-                    tracing::warn!(account, id, error = %e, "releasing a lock failed; its lease will free it");
-                }
-            });
+        if let Some((store, token)) = self.shared.take() {
+            release_shared(store, &self.key.0, &self.key.1, token);
         }
         drop(self.local.take());
         let mut held = self.locks.held.lock().unwrap_or_else(|p| p.into_inner());

@@ -250,15 +250,17 @@ fn spawn_sweeper(entities: std::sync::Weak<EntityIndex>) -> Result<(), StoreErro
             loop {
                 std::thread::sleep(SWEEP_EVERY);
                 let Some(index) = entities.upgrade() else { return };
-                let now = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0, |d| d.as_secs() as i64);
-                let removed = index.prune(now);
+                let removed = index.prune(unix_now());
                 tracing::debug!(removed, entities = index.len(), "pruned expired velocity fields");
             }
         })
         .map_err(|e| StoreError::Database(format!("cannot start the velocity sweeper: {e}")))?;
     Ok(())
+}
+
+/// Seconds since the Unix epoch (0 on a clock set before it).
+fn unix_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
 }
 
 /// Runs batches in one transaction, their log entries numbered from `seq`.
@@ -398,7 +400,7 @@ impl Writer {
         if self.last_purge.is_some_and(|t| t.elapsed() < self.options.compact_interval) {
             return;
         }
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+        let now = unix_now();
         let before = now.saturating_sub(i64::try_from(self.options.idempotency_ttl.as_secs()).unwrap_or(i64::MAX));
         match sql::purge_idempotency(&self.conn, before, PURGE_STEP) {
             Ok(n) if n >= PURGE_STEP => self.last_purge = None,

@@ -6,8 +6,6 @@
 //! so two replicas never process one key at once. After claiming, the record is looked up
 //! again: a request that finished between the first lookup and the claim has left it.
 
-use std::sync::Arc;
-
 use axum::http::StatusCode;
 
 use super::{ApiError, ids};
@@ -31,7 +29,7 @@ pub struct Claim {
 }
 
 /// Resolves `key` for a request of `fingerprint` (method, path and body hash).
-pub async fn resolve(app: &Arc<App>, account: &str, key: &str, fingerprint: &str) -> Result<KeyState, ApiError> {
+pub async fn resolve(app: &App, account: &str, key: &str, fingerprint: &str) -> Result<KeyState, ApiError> {
     if let Some(rec) = live_record(app, account, key).await? {
         return same_request(rec, fingerprint).map(KeyState::Replay);
     }
@@ -61,7 +59,7 @@ fn same_request(rec: IdempotencyRecord, fingerprint: &str) -> Result<Idempotency
 }
 
 /// Claims the key on this server, then in the store if it is shared; 409 if it is in flight.
-async fn claim(app: &Arc<App>, account: &str, key: &str) -> Result<Claim, ApiError> {
+async fn claim(app: &App, account: &str, key: &str) -> Result<Claim, ApiError> {
     let in_flight = || {
         ApiError::status(
             StatusCode::CONFLICT,
@@ -92,17 +90,10 @@ async fn claim(app: &Arc<App>, account: &str, key: &str) -> Result<Claim, ApiErr
 }
 
 /// Releases a claim from [`resolve`].
-pub fn release(app: &Arc<App>, account: &str, key: &str, claim: Claim) {
+pub fn release(app: &App, account: &str, key: &str, claim: Claim) {
     app.inflight.lock().unwrap_or_else(|p| p.into_inner()).remove(&(account.to_owned(), key.to_owned()));
-    if let Some(token) = claim.token
-        && let Ok(runtime) = tokio::runtime::Handle::try_current()
-    {
-        let (app, account, id) = (app.clone(), account.to_owned(), lock_id(key));
-        runtime.spawn(async move {
-            if let Err(e) = app.store.unlock(&account, &id, &token).await {
-                tracing::warn!(account, error = %e, "releasing an idempotency key failed; its lease will free it");
-            }
-        });
+    if let Some(token) = claim.token {
+        crate::server::locks::release_shared(app.store.clone(), account, &lock_id(key), token);
     }
 }
 
