@@ -2,9 +2,11 @@
 //! answer is stored with its writes; a later request with the key replays that answer (or is
 //! refused if its parameters differ) until the record expires.
 //!
-//! A key is claimed on this server and, when the store is shared by replicas, in the store too,
-//! so two replicas never process one key at once. After claiming, the record is looked up
-//! again: a request that finished between the first lookup and the claim has left it.
+//! A key is claimed first, on this server and, when the store is shared by replicas, in the
+//! store too, so two replicas never process one key at once; only then is its record looked up
+//! (once): a request that finished before the claim has left it, and none can finish while the
+//! claim is held. As in Stripe, a request arriving while another with its key is in flight,
+//! even a replay, gets 409.
 
 use axum::http::StatusCode;
 
@@ -30,15 +32,18 @@ pub struct Claim {
 
 /// Resolves `key` for a request of `fingerprint` (method, path and body hash).
 pub async fn resolve(app: &App, account: &str, key: &str, fingerprint: &str) -> Result<KeyState, ApiError> {
-    if let Some(rec) = live_record(app, account, key).await? {
-        return same_request(rec, fingerprint).map(KeyState::Replay);
-    }
     let claim = claim(app, account, key).await?;
-    if let Some(rec) = live_record(app, account, key).await? {
-        release(app, account, key, claim);
-        return same_request(rec, fingerprint).map(KeyState::Replay);
+    match live_record(app, account, key).await {
+        Ok(None) => Ok(KeyState::Claimed(claim)),
+        Ok(Some(rec)) => {
+            release(app, account, key, claim);
+            same_request(rec, fingerprint).map(KeyState::Replay)
+        }
+        Err(e) => {
+            release(app, account, key, claim);
+            Err(e)
+        }
     }
-    Ok(KeyState::Claimed(claim))
 }
 
 /// The key's record, unless it has expired (one the store has not deleted yet counts as gone).
