@@ -13,8 +13,8 @@ use support::redis::RedisServer;
 use support::server::TempDir;
 
 use ward_host::store::{
-    Doc, FieldMap, FieldOp, IdempotencyRecord, Kind, ListQuery, RedisOptions, RedisStore, SqliteOptions, SqliteStore,
-    Store, StoreError, WriteBatch,
+    Doc, Fence, FieldMap, FieldOp, IdempotencyRecord, Kind, ListQuery, RedisOptions, RedisStore, SqliteOptions,
+    SqliteStore, Store, StoreError, WriteBatch,
 };
 
 /// A store under test, and a second handle on the same state: another Redis connection (a
@@ -626,4 +626,48 @@ async fn redis_locks_have_one_holder_and_a_lease() {
     }
     let sqlite = sqlite_env();
     assert!(!sqlite.store.shared(), "one process owns a SQLite file");
+}
+
+/// A batch made under a lock that has since passed to another holder writes nothing in Redis:
+/// neither its objects nor its velocity updates.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_writes_nothing_under_a_lost_lock() {
+    let env = redis_env().await;
+    let (s, r) = (&*env.store, &*env.replica);
+    let fenced = |token: &str, body: &str| WriteBatch {
+        docs: vec![doc(Kind::Charge, "ch_1", None, body)],
+        entities: vec![("card:1".to_owned(), vec![FieldOp::Incr("n".into(), 1)])],
+        fences: vec![Fence { id: "ch_1".into(), token: token.into() }],
+        ..WriteBatch::default()
+    };
+    assert!(s.try_lock(A, "ch_1", "t1", std::time::Duration::from_millis(300)).await.unwrap());
+    s.commit(A, fenced("t1", "first")).await.expect("the lock is held");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !r.try_lock(A, "ch_1", "t2", std::time::Duration::from_secs(30)).await.unwrap() {
+        assert!(std::time::Instant::now() < deadline, "the 300 ms lease never ran out");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    match s.commit(A, fenced("t1", "stale")).await {
+        Err(StoreError::LockLost(id)) => assert_eq!(id, "ch_1"),
+        other => panic!("a commit under a lost lock: {other:?}"),
+    }
+    assert_eq!(s.get(A, Kind::Charge, "ch_1").await.unwrap().expect("kept").body, "first");
+    assert_eq!(entity(s, A, "card:1").await.get("n"), Some(&1), "no velocity update either");
+    r.commit(A, fenced("t2", "second")).await.expect("the new holder writes");
+    assert_eq!(s.get(A, Kind::Charge, "ch_1").await.unwrap().expect("written").body, "second");
+    assert_eq!(entity(s, A, "card:1").await.get("n"), Some(&2));
+    // A fence names a lock of the batch's account (A's lock does not cover a write to B), and
+    // a batch without objects is fenced all the same.
+    assert!(matches!(
+        s.commit(
+            B,
+            WriteBatch {
+                fences: vec![Fence { id: "ch_1".into(), token: "t2".into() }],
+                ..ops("card:1", vec![FieldOp::Incr("n".into(), 1)])
+            }
+        )
+        .await,
+        Err(StoreError::LockLost(_))
+    ));
+    assert_eq!(entity(s, B, "card:1").await.get("n"), None);
 }

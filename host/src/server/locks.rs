@@ -9,15 +9,48 @@
 //! for longer than that. A lock that stays busy past [`WAIT`] fails the request with Stripe's
 //! `lock_timeout` (429), which clients retry.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use axum::extract::Request;
 use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::Response;
 use tokio::sync::{Mutex as AsyncMutex, OwnedMutexGuard};
 
 use super::api::{ApiError, ids};
-use crate::store::Store;
+use crate::store::{Fence, Store};
+
+tokio::task_local! {
+    /// The shared-store locks the current request holds, by account: every batch it commits
+    /// carries them as fences ([`fences`]), so that a request that stalled past a lease writes
+    /// nothing once another server has taken the lock.
+    static HELD: RefCell<Vec<(String, Fence)>>;
+}
+
+/// Runs a request with its own set of held locks (a middleware around every route).
+pub async fn scope(req: Request, next: Next) -> Response {
+    HELD.scope(RefCell::new(Vec::new()), next.run(req)).await
+}
+
+/// Notes a shared-store lock the current request now holds (outside a request: nothing).
+pub fn hold(account: &str, id: &str, token: &str) {
+    let fence = Fence { id: id.to_owned(), token: token.to_owned() };
+    let _ = HELD.try_with(|held| held.borrow_mut().push((account.to_owned(), fence)));
+}
+
+/// Forgets a lock of the current request once released.
+pub fn forget(token: &str) {
+    let _ = HELD.try_with(|held| held.borrow_mut().retain(|(_, f)| f.token != token));
+}
+
+/// The fences for a batch of `account` that the current request commits.
+pub fn fences(account: &str) -> Vec<Fence> {
+    HELD.try_with(|held| held.borrow().iter().filter(|(a, _)| a == account).map(|(_, f)| f.clone()).collect())
+        .unwrap_or_default()
+}
 
 /// The lock of all of an account's value-list items (and their counts).
 pub const LISTS: &str = "value_lists";
@@ -62,6 +95,7 @@ impl Locks {
         if store.shared() {
             let token = ids::new_id("lock");
             take_shared(store.as_ref(), account, id, &token).await?;
+            hold(account, id, &token);
             guard.shared = Some((store.clone(), token));
         }
         Ok(guard)
@@ -99,6 +133,7 @@ async fn take_shared(store: &dyn Store, account: &str, id: &str, token: &str) ->
 /// Releases a lock taken in a shared store, in the background (a guard's drop cannot wait); if
 /// that fails, the lease frees it.
 pub fn release_shared(store: Arc<dyn Store>, account: &str, id: &str, token: String) {
+    forget(&token);
     let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
     let (account, id) = (account.to_owned(), id.to_owned());
     runtime.spawn(async move {
@@ -133,6 +168,28 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("ward-locks-{}", std::process::id()));
         let _ = std::fs::create_dir_all(&dir);
         Arc::new(crate::store::SqliteStore::open(crate::store::SqliteOptions::new(dir.join("ward.db"))).expect("open"))
+    }
+
+    #[tokio::test]
+    async fn a_request_commits_under_the_locks_it_holds_in_its_account() {
+        let seen = HELD
+            .scope(RefCell::new(Vec::new()), async {
+                hold("acct_a", "ch_1", "t1");
+                hold("acct_b", "ch_1", "t2");
+                hold("acct_a", LISTS, "t3");
+                let both = fences("acct_a");
+                forget("t1");
+                (both, fences("acct_a"), fences("acct_b"))
+            })
+            .await;
+        let fence = |id: &str, token: &str| Fence { id: id.into(), token: token.into() };
+        assert_eq!(seen.0, vec![fence("ch_1", "t1"), fence(LISTS, "t3")]);
+        assert_eq!(seen.1, vec![fence(LISTS, "t3")], "a released lock no longer fences");
+        assert_eq!(seen.2, vec![fence("ch_1", "t2")]);
+        // Another request (or none) starts with no locks.
+        hold("acct_a", "ch_9", "t9");
+        assert!(fences("acct_a").is_empty());
+        assert!(HELD.scope(RefCell::new(Vec::new()), async { fences("acct_a") }).await.is_empty());
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -24,7 +24,7 @@ pub use config::{ConfigError, FileConfig, ServeConfig, StoreConfig};
 pub use engines::{Backend, Engines};
 pub use startup::{DEFAULT_ACCOUNT, StartError, Started, start};
 
-use crate::store::Store;
+use crate::store::{Store, StoreError, WriteBatch};
 
 /// Everything a request handler needs.
 pub struct App {
@@ -64,6 +64,13 @@ impl App {
     pub async fn lock(&self, account: &str, id: &str) -> Result<locks::Guard<'_>, api::ApiError> {
         self.locks.lock(&self.store, account, id).await
     }
+
+    /// Commits a batch of `account` under the shared-store locks the current request holds:
+    /// should one have passed to another server meanwhile, nothing is written.
+    pub async fn commit(&self, account: &str, mut batch: WriteBatch) -> Result<(), StoreError> {
+        batch.fences = locks::fences(account);
+        self.store.commit(account, batch).await
+    }
 }
 
 /// The HTTP routes.
@@ -71,6 +78,7 @@ pub fn router(app: Arc<App>) -> Router {
     resources::routes()
         .merge(openapi::routes())
         .merge(metrics::routes())
+        .layer(axum::middleware::from_fn(locks::scope))
         .layer(axum::middleware::from_fn_with_state(app.clone(), metrics::track))
         .layer(DefaultBodyLimit::max(api::MAX_BODY))
         .fallback(resources::not_found)

@@ -13,7 +13,7 @@ mod types;
 pub use entities::{EntityIndex, FieldMap, FieldOp, Lookup, apply_ops};
 pub use redis::{RedisOptions, RedisStore};
 pub use sqlite::{SqliteOptions, SqliteStore};
-pub use types::{Doc, IDEMPOTENCY_TTL, IdempotencyRecord, Kind, ListQuery, Page, WriteBatch};
+pub use types::{Doc, Fence, IDEMPOTENCY_TTL, IdempotencyRecord, Kind, ListQuery, Page, WriteBatch};
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -33,6 +33,10 @@ pub enum StoreError {
     /// answering in time); the same call may succeed later.
     #[error("the store cannot be reached: {0}")]
     Unavailable(String),
+    /// A lock the batch was made under (a [`Fence`]) had passed to another holder: nothing
+    /// was written, and the request can be retried.
+    #[error("the lock on {0} was no longer held")]
+    LockLost(String),
     /// A stored value could not be decoded (a corrupt or foreign record).
     #[error("stored {what} could not be decoded: {message}")]
     Corrupt {
@@ -95,7 +99,10 @@ pub trait Store: Send + Sync + 'static {
     async fn idempotency(&self, account: &str, key: &str) -> Result<Option<IdempotencyRecord>, StoreError>;
 
     /// Applies a batch atomically and returns once it is durable. Objects are upserted by id;
-    /// a new object gets the next sequence number of its account (list order).
+    /// a new object gets the next sequence number of its account (list order). A store whose
+    /// locks have leases first checks the batch's fences and writes nothing, failing with
+    /// [`StoreError::LockLost`], if one of those locks has passed to another holder; a store
+    /// only one process uses has no leases, and its fences always hold.
     async fn commit(&self, account: &str, batch: WriteBatch) -> Result<(), StoreError>;
 
     /// Every account that has objects or keys (used to load per-account bundles at start).

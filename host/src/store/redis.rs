@@ -146,13 +146,16 @@ impl RedisStore {
         Ok(store)
     }
 
-    /// The object writes of a batch as the arguments of [`lua::COMMIT_DOCS`], or `None` when
-    /// the batch has none.
+    /// The fences and object writes of a batch as the arguments of [`lua::COMMIT_DOCS`], or
+    /// `None` when the batch has neither.
     fn doc_args(base: &str, batch: &WriteBatch, ttl: Duration) -> Option<Vec<String>> {
-        if batch.docs.is_empty() && batch.deletes.is_empty() && batch.idempotency.is_none() {
+        if batch.docs.is_empty() && batch.deletes.is_empty() && batch.idempotency.is_none() && batch.fences.is_empty() {
             return None;
         }
         let mut args = vec![base.to_owned()];
+        for f in &batch.fences {
+            args.extend(["fence".to_owned(), f.id.clone(), f.token.clone()]);
+        }
         for d in &batch.docs {
             let (has_tag, tag) = match &d.tag {
                 Some(t) => ("1", t.as_str()),
@@ -200,6 +203,14 @@ fn entity_args(ops: &[FieldOp]) -> Vec<String> {
         args.extend([code.to_owned(), field.clone(), value, extra]);
     }
     args
+}
+
+/// [`StoreError::LockLost`] for the error a failed fence raises in [`lua::COMMIT_DOCS`].
+fn lock_lost_or(e: ::redis::RedisError) -> StoreError {
+    match (e.code(), e.detail()) {
+        (Some("LOCKLOST"), Some(id)) => StoreError::LockLost(id.to_owned()),
+        _ => e.into(),
+    }
 }
 
 fn corrupt(what: impl Into<String>, message: impl Into<String>) -> StoreError {
@@ -382,7 +393,14 @@ impl Store for RedisStore {
             let mut invocation = self.commit_docs.key(format!("{base}seq"));
             invocation.arg(args);
             let mut conn = self.conn.clone();
-            writes.push(Box::pin(async move { Ok(invocation.invoke_async::<()>(&mut conn).await?) }));
+            let docs = async move { invocation.invoke_async::<()>(&mut conn).await.map_err(lock_lost_or) };
+            if batch.fences.is_empty() {
+                writes.push(Box::pin(docs));
+            } else {
+                // The fences are checked with the objects, in one script; the velocity updates,
+                // in other slots, go only once that has passed.
+                docs.await?;
+            }
         }
         for (key, ops) in &batch.entities {
             if ops.is_empty() {

@@ -138,6 +138,21 @@ pub struct WriteBatch {
     pub idempotency: Option<IdempotencyRecord>,
     /// API keys to register for the batch's account.
     pub api_keys: Vec<String>,
+    /// Locks the batch was made under: a store whose locks have leases writes nothing unless
+    /// each is still held by its token (see [`Fence`]).
+    pub fences: Vec<Fence>,
+}
+
+/// A lock in a shared store that a batch was made under. A server can stall past a lock's
+/// lease (a long pause, a slow store call) while another takes the lock and changes the object;
+/// the stalled batch, read before that change, must then not be written. The store checks the
+/// lock's token in the same atomic step as the writes. Only locks of the batch's account count.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fence {
+    /// The locked object's id (or a lock name), as given to [`crate::store::Store::try_lock`].
+    pub id: String,
+    /// The token the lock was taken under.
+    pub token: String,
 }
 
 impl WriteBatch {

@@ -119,6 +119,14 @@ impl From<StoreError> for ApiError {
                     format!("The store cannot be reached right now ({why}); retry shortly."),
                 )
             },
+            // Nothing was written: the same request can go again.
+            StoreError::LockLost(id) => ApiError::status(
+                StatusCode::TOO_MANY_REQUESTS,
+                "lock_timeout",
+                format!(
+                    "{id} was changed by another request while this one held it for too long; nothing was written. Retry the request."
+                ),
+            ),
             other => ApiError::internal("store_failed", format!("The store failed: {other}")),
         }
     }
@@ -127,5 +135,23 @@ impl From<StoreError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         (self.status, axum::Json(self.body())).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Store failures a retry can cure answer 429 or 503, never 500.
+    #[test]
+    fn retryable_store_failures_are_not_internal_errors() {
+        let lost = ApiError::from(StoreError::LockLost("ch_1".into()));
+        assert_eq!(lost.status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(lost.body()["error"]["code"], "lock_timeout");
+        assert!(lost.body()["error"]["message"].as_str().is_some_and(|m| m.contains("ch_1")));
+        let down = ApiError::from(StoreError::Unavailable("redis: connection refused".into()));
+        assert_eq!(down.status, StatusCode::SERVICE_UNAVAILABLE);
+        let broken = ApiError::from(StoreError::Database("disk I/O error".into()));
+        assert_eq!(broken.status, StatusCode::INTERNAL_SERVER_ERROR);
     }
 }

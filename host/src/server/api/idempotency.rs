@@ -80,7 +80,10 @@ async fn claim(app: &App, account: &str, key: &str) -> Result<Claim, ApiError> {
     if app.store.shared() {
         let token = ids::new_id("idem");
         match app.store.try_lock(account, &lock_id(key), &token, CLAIM_LEASE).await {
-            Ok(true) => claim.token = Some(token),
+            Ok(true) => {
+                crate::server::locks::hold(account, &lock_id(key), &token);
+                claim.token = Some(token);
+            }
             Ok(false) => {
                 release(app, account, key, claim);
                 return Err(in_flight());

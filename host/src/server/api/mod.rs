@@ -63,7 +63,7 @@ impl Ctx {
     ) -> Result<Response, ApiError> {
         batch.idempotency = self.idempotency_record(status, &body);
         if !batch.is_empty() {
-            self.app.store.commit(&self.account, batch).await?;
+            self.app.commit(&self.account, batch).await?;
         }
         Ok(json_response(status, body))
     }

@@ -72,7 +72,7 @@ pub async fn ensure_defaults(app: &App, account: &str) -> Result<(), ApiError> {
         .iter()
         .map(|l| list_doc(&list_json(&l.id, &l.alias, &l.name, l.item_type.as_str(), json!({}), now)))
         .collect();
-    app.store.commit(account, WriteBatch { docs, ..WriteBatch::default() }).await?;
+    app.commit(account, WriteBatch { docs, ..WriteBatch::default() }).await?;
     Ok(())
 }
 

@@ -70,7 +70,7 @@ async fn publish(app: &App, account: &str) -> Result<Value, ApiError> {
         tag: None,
         body: version.to_string(),
     };
-    app.store.commit(account, WriteBatch { docs: vec![doc], ..WriteBatch::default() }).await?;
+    app.commit(account, WriteBatch { docs: vec![doc], ..WriteBatch::default() }).await?;
     Ok(version)
 }
 
@@ -115,7 +115,7 @@ pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, A
 async fn save_and_publish(app: &App, ctx: &Ctx, mut rule: Value) -> Result<Response, ApiError> {
     let mut batch = WriteBatch { docs: vec![rule_doc(&rule)], ..WriteBatch::default() };
     count_change(&mut batch);
-    app.store.commit(&ctx.account, batch).await?;
+    app.commit(&ctx.account, batch).await?;
     rule["rules_version"] = publish(app, &ctx.account).await?["id"].clone();
     ctx.commit_and_answer(WriteBatch::default(), StatusCode::OK, rule.to_string()).await
 }

@@ -64,8 +64,10 @@ return 1
 /// Applies one batch's object writes, deletes and idempotency record for one account.
 ///
 /// `KEYS[1]`: the account's sequence counter. `ARGV[1]`: the account's key prefix
-/// (`<prefix>{<account>}:`). Then records, each a tag and its fields:
-/// `put kind id created has_tag tag body`, `del kind id`,
+/// (`<prefix>{<account>}:`). Then records, each a tag and its fields: `fence id token` (the
+/// lock on `id` must still hold `token`; fences come first, so that a lost lock fails the
+/// script with a `LOCKLOST` error before anything is written), `put kind id created has_tag tag
+/// body`, `del kind id`,
 /// `idem key fingerprint status body created expires` (the record expires at `expires`, Unix
 /// seconds).
 ///
@@ -76,7 +78,12 @@ local base = ARGV[1]
 local i = 2
 while i <= #ARGV do
   local rec = ARGV[i]
-  if rec == 'put' then
+  if rec == 'fence' then
+    if redis.call('GET', base .. 'lock:' .. ARGV[i + 1]) ~= ARGV[i + 2] then
+      return redis.error_reply('LOCKLOST ' .. ARGV[i + 1])
+    end
+    i = i + 3
+  elseif rec == 'put' then
     local kind, id, created, has_tag, tag, body =
       ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6]
     i = i + 7
