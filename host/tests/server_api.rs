@@ -553,3 +553,63 @@ fn while_redis_is_down_requests_get_503_and_service_comes_back_with_it() {
     assert_eq!(kept.status, 200, "the charge from before the outage: {}", kept.body);
     assert_eq!(server.call("GET", "/healthz", "").status, 200);
 }
+
+/// `POST /v1/radar/payment_evaluations` scores a payment in Stripe's shape, and a card hash
+/// sent with it is answered and stored as the card's summary: never the number or the CVC.
+#[test]
+fn payment_evaluations_score_and_keep_no_card_number() {
+    let dir = TempDir::new("evaluations");
+    let server = Server::start(dir.path(), &[]);
+    let card = "payment_details[payment_method_details][payment_method]";
+    let body = format!(
+        "payment_details[amount]=2500&payment_details[currency]=usd&customer_details[email]=ann%40example.com\
+         &{card}[number]=4242424242424242&{card}[exp_month]=6&{card}[exp_year]=2031&{card}[cvc]=987"
+    );
+    let created = server.call("POST", "/v1/radar/payment_evaluations", &body);
+    assert_eq!(created.status, 200, "{}", created.body);
+    let e = created.json();
+    assert_eq!(e["object"], "radar.payment_evaluation");
+    assert_eq!(e["recommended_action"], "continue");
+    assert_eq!(e["signals"]["fraudulent_payment"]["risk_level"], "normal");
+    assert_eq!(e["ward"]["assessment"]["outcome"]["type"], "authorized");
+    assert_eq!(e["payment_details"]["amount"], 2500, "the amount as scored, an integer");
+    assert_eq!(e["payment_details"]["payment_method_details"]["card"]["last4"], "4242");
+    let id = e["id"].as_str().expect("id");
+    let stored = server.call("GET", &format!("/v1/radar/payment_evaluations/{id}"), "");
+    assert_eq!(stored.status, 200, "{}", stored.body);
+    assert_eq!(stored.json(), e, "stored as answered");
+    for text in [&created.body, &stored.body] {
+        assert!(!text.contains("4242424242424242") && !text.contains("\"cvc\""), "card number or CVC kept: {text}");
+    }
+    // A charge's card hash is kept the same way.
+    let charge = server.charge(
+        "amount=700&currency=usd&source[number]=5555555555554444&source[exp_month]=1&source[exp_year]=2032&source[cvc]=654",
+    );
+    assert_eq!(charge.status, 200, "{}", charge.body);
+    let read = server.call("GET", &format!("/v1/charges/{}", charge.charge_id().expect("id")), "");
+    for text in [&charge.body, &read.body] {
+        assert!(!text.contains("5555555555554444") && !text.contains("\"cvc\""), "card number or CVC kept: {text}");
+    }
+    // Test PaymentMethods behave as documented; bad requests name their parameter.
+    let blocked = server.call(
+        "POST",
+        "/v1/radar/payment_evaluations",
+        &format!("payment_details[amount]=900&payment_details[currency]=usd&customer_details[email]=b%40example.com&{card}=pm_card_radarBlock"),
+    );
+    assert_eq!(blocked.status, 200, "{}", blocked.body);
+    assert_eq!(blocked.json()["recommended_action"], "block");
+    assert_eq!(blocked.json()["payment_details"]["payment_method_details"]["payment_method"], "pm_card_radarBlock");
+    for (body, param) in [
+        ("payment_details[amount]=900&payment_details[currency]=usd", "customer_details"),
+        ("payment_details[currency]=usd&customer_details[email]=c%40example.com", "payment_details[amount]"),
+        (
+            &format!("payment_details[amount]=9&payment_details[currency]=usd&customer_details[name]=C&{card}=tok_nope")
+                as &str,
+            card,
+        ),
+    ] {
+        let bad = server.call("POST", "/v1/radar/payment_evaluations", body);
+        assert_eq!(bad.status, 400, "{body}: {}", bad.body);
+        assert_eq!(bad.json()["error"]["param"], param, "{}", bad.body);
+    }
+}

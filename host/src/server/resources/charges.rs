@@ -100,25 +100,6 @@ pub fn charge_doc(charge: &Value, created: i64) -> Doc {
     }
 }
 
-/// The card part of `payment_method_details`, without the number.
-fn card_details(payment: &Payment) -> Value {
-    let Some(card) = payment.payment_method_details.as_ref().and_then(|d| d.card.as_ref()) else {
-        return Value::Null;
-    };
-    let derived = card.number.as_deref().and_then(ward_core::payment::derive_from_number);
-    let mut v = serde_json::to_value(card).unwrap_or(Value::Null);
-    if let Some(obj) = v.as_object_mut() {
-        obj.remove("number");
-        if let Some(d) = derived {
-            obj.entry("brand").or_insert(json!(d.brand));
-            obj.entry("last4").or_insert(json!(d.last4));
-            obj.entry("fingerprint").or_insert(json!(d.fingerprint));
-            obj.entry("bin").or_insert(json!(d.bin));
-        }
-    }
-    v
-}
-
 /// The first email of a payment: receipt, then billing, then customer (Radar's order for the
 /// default email lists).
 fn first_email(p: &Payment) -> Option<String> {
@@ -133,7 +114,7 @@ pub fn charge_json(scored: &Scored, review: Option<&str>) -> Value {
     let (p, a) = (&scored.payment, &scored.assessment);
     let succeeded = matches!(a.outcome.kind, OutcomeType::Authorized | OutcomeType::ManualReview);
     let failure_code = a.error.as_ref().and_then(|e| e.code.clone());
-    let card = card_details(p);
+    let card = payment_input::card_summary(p);
     let id = p.id.clone().unwrap_or_default();
     json!({
         "id": id,

@@ -46,7 +46,7 @@ pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, A
         "livemode": false,
         "metadata": ctx.params.get("metadata").cloned().unwrap_or(json!({})),
         "customer_details": ctx.params.get("customer_details"),
-        "payment_details": ctx.params.get("payment_details"),
+        "payment_details": payment_input::evaluation_details(&ctx.params, &scored.payment),
         "recommended_action": action,
         "signals": {"fraudulent_payment": {"evaluated_at": now, "risk_level": a.outcome.risk_level.as_str(), "score": score}},
         "events": [],

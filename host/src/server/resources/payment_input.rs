@@ -253,3 +253,47 @@ mod tests {
         assert_eq!(e.error.param.as_deref(), Some("amount"));
     }
 }
+
+/// The card of a payment as the API shows it (`brand`, `last4`, `fingerprint`, `exp_*`,
+/// `checks`…), never its number; a CVC is never kept at all. `null` for a payment without a
+/// card.
+pub fn card_summary(payment: &Payment) -> Value {
+    let Some(card) = payment.payment_method_details.as_ref().and_then(|d| d.card.as_ref()) else {
+        return Value::Null;
+    };
+    let derived = card.number.as_deref().and_then(ward_core::payment::derive_from_number);
+    let mut v = serde_json::to_value(card).unwrap_or(Value::Null);
+    if let Some(obj) = v.as_object_mut() {
+        obj.remove("number");
+        if let Some(d) = derived {
+            obj.entry("brand").or_insert(json!(d.brand));
+            obj.entry("last4").or_insert(json!(d.last4));
+            obj.entry("fingerprint").or_insert(json!(d.fingerprint));
+            obj.entry("bin").or_insert(json!(d.bin));
+        }
+    }
+    v
+}
+
+/// A payment evaluation's `payment_details` as stored and answered: what the request sent, with
+/// the amount and currency as scored, and a card hash (number, CVC) replaced by the card's
+/// summary under `payment_method_details[card]`; a PaymentMethod or token id stays as sent.
+pub fn evaluation_details(p: &Params, payment: &Payment) -> Value {
+    let mut details = match p.get("payment_details") {
+        Some(Value::Object(d)) => d.clone(),
+        _ => Map::new(),
+    };
+    details.insert("amount".into(), json!(payment.amount));
+    details.insert("currency".into(), json!(payment.currency));
+    if let Some(Value::Object(pmd)) = details.get_mut("payment_method_details") {
+        pmd.remove("card");
+        if pmd.get("payment_method").is_some_and(|m| !m.is_string()) {
+            pmd.remove("payment_method");
+        }
+        let card = card_summary(payment);
+        if !card.is_null() {
+            pmd.insert("card".into(), card);
+        }
+    }
+    Value::Object(details)
+}
