@@ -228,32 +228,6 @@ fn decode(mut payment: Map<String, Value>, id: &str, created: i64) -> Result<Pay
     ward_core::payment::decode_payment(&value.to_string()).map_err(ApiError::bad)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tokens_and_payment_methods_name_the_same_cards() {
-        assert_eq!(test_token_number("tok_radarBlock"), Some("4100000000000019"));
-        assert_eq!(test_token_number("pm_card_riskLevelElevated"), Some("4000000000009235"));
-        assert_eq!(test_token_number("tok_nope"), None);
-    }
-
-    #[test]
-    fn a_form_charge_becomes_a_payment() {
-        let p = params::params(json!({"amount": "2000", "currency": "usd", "source": "tok_visa",
-            "receipt_email": "a@example.com", "metadata": {"order": "1"}}));
-        let pay = charge_payment(&p, "ch_1", 1_700_000_000).expect("valid");
-        assert_eq!(pay.amount, 2000);
-        assert_eq!(pay.metadata.get("order").map(String::as_str), Some("1"));
-        let bad = params::params(json!({"amount": "lots", "currency": "usd"}));
-        let e = charge_payment(&bad, "ch_2", 0).expect_err("invalid amount");
-        assert_eq!(e.error.param.as_deref(), Some("amount"));
-        let e = charge_payment(&params::params(json!({"currency": "usd"})), "ch_3", 0).expect_err("missing");
-        assert_eq!(e.error.param.as_deref(), Some("amount"));
-    }
-}
-
 /// The card of a payment as the API shows it (`brand`, `last4`, `fingerprint`, `exp_*`,
 /// `checks`…), never its number; a CVC is never kept at all. `null` for a payment without a
 /// card.
@@ -296,4 +270,30 @@ pub fn evaluation_details(p: &Params, payment: &Payment) -> Value {
         }
     }
     Value::Object(details)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_and_payment_methods_name_the_same_cards() {
+        assert_eq!(test_token_number("tok_radarBlock"), Some("4100000000000019"));
+        assert_eq!(test_token_number("pm_card_riskLevelElevated"), Some("4000000000009235"));
+        assert_eq!(test_token_number("tok_nope"), None);
+    }
+
+    #[test]
+    fn a_form_charge_becomes_a_payment() {
+        let p = params::params(json!({"amount": "2000", "currency": "usd", "source": "tok_visa",
+            "receipt_email": "a@example.com", "metadata": {"order": "1"}}));
+        let pay = charge_payment(&p, "ch_1", 1_700_000_000).expect("valid");
+        assert_eq!(pay.amount, 2000);
+        assert_eq!(pay.metadata.get("order").map(String::as_str), Some("1"));
+        let bad = params::params(json!({"amount": "lots", "currency": "usd"}));
+        let e = charge_payment(&bad, "ch_2", 0).expect_err("invalid amount");
+        assert_eq!(e.error.param.as_deref(), Some("amount"));
+        let e = charge_payment(&params::params(json!({"currency": "usd"})), "ch_3", 0).expect_err("missing");
+        assert_eq!(e.error.param.as_deref(), Some("amount"));
+    }
 }
