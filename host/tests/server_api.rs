@@ -613,3 +613,43 @@ fn payment_evaluations_score_and_keep_no_card_number() {
         assert_eq!(bad.json()["error"]["param"], param, "{}", bad.body);
     }
 }
+
+/// List filters Stripe's clients send: `created` ranges, `types` for events, `payment_intent`
+/// (which no Ward object has); a malformed one is a 400 naming it, never ignored.
+#[test]
+fn list_filters_are_applied_or_refused() {
+    let dir = TempDir::new("filters");
+    let server = Server::start(dir.path(), &[]);
+    let first = server.charge("amount=1500&currency=usd&source=tok_visa").json();
+    let second = server.charge("amount=2500&currency=usd&source=tok_mastercard").json();
+    let at = first["created"].as_i64().expect("created");
+    let ids = |path: &str| -> Vec<String> {
+        let page = server.call("GET", path, "");
+        assert_eq!(page.status, 200, "{path}: {}", page.body);
+        page.json()["data"]
+            .as_array()
+            .expect("data")
+            .iter()
+            .map(|o| o["id"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    let both = vec![second["id"].as_str().expect("id").to_owned(), first["id"].as_str().expect("id").to_owned()];
+    assert_eq!(ids(&format!("/v1/charges?created[gte]={}&created[lt]={}", at - 60, at + 3_600)), both);
+    assert!(ids(&format!("/v1/charges?created[gt]={}", at + 3_600)).is_empty(), "all are older");
+    assert!(ids(&format!("/v1/charges?created[lte]={}", at - 1)).is_empty(), "none before the first");
+    assert!(ids(&format!("/v1/charges?created={at}")).contains(&both[1]));
+    assert_eq!(ids(&format!("/v1/events?types[]=charge.succeeded&created[gte]={at}")).len(), 2);
+    assert!(ids("/v1/events?types[]=review.opened").is_empty());
+    assert!(ids("/v1/radar/early_fraud_warnings?payment_intent=pi_123").is_empty());
+    for (path, param) in [
+        ("/v1/charges?created[since]=5", "created[since]"),
+        ("/v1/charges?created[gte]=soon", "created[gte]"),
+        ("/v1/charges?created=yesterday", "created"),
+        ("/v1/events?types[]=charge.succeeded&types[]=charge.failed", "types"),
+        ("/v1/events?type=charge.failed&types[]=charge.succeeded", "types"),
+    ] {
+        let bad = server.call("GET", path, "");
+        assert_eq!(bad.status, 400, "{path}: {}", bad.body);
+        assert_eq!(bad.json()["error"]["param"], param, "{path}: {}", bad.body);
+    }
+}

@@ -74,7 +74,7 @@ const OPERATIONS: &[(&str, &str, &str, &[&str])] = &[
         "get",
         "/v1/radar/early_fraud_warnings",
         "List early fraud warnings",
-        &["charge", "limit", "starting_after", "ending_before"],
+        &["charge", "payment_intent", "limit", "starting_after", "ending_before"],
     ),
     ("get", "/v1/radar/early_fraud_warnings/{id}", "Retrieve an early fraud warning", &[]),
     (
@@ -83,7 +83,7 @@ const OPERATIONS: &[(&str, &str, &str, &[&str])] = &[
         "Record an early fraud warning from the network",
         &["charge", "fraud_type"],
     ),
-    ("get", "/v1/disputes", "List disputes", &["charge", "limit", "starting_after", "ending_before"]),
+    ("get", "/v1/disputes", "List disputes", &["charge", "payment_intent", "limit", "starting_after", "ending_before"]),
     ("get", "/v1/disputes/{id}", "Retrieve a dispute", &[]),
     ("post", "/v1/ward/disputes", "Record a dispute from the network", &["charge", "reason", "amount"]),
     (
@@ -98,7 +98,7 @@ const OPERATIONS: &[(&str, &str, &str, &[&str])] = &[
     ("delete", "/v1/ward/rules/{id}", "Delete a rule", &[]),
     ("get", "/v1/ward/rules_versions", "List published rules versions", &["limit", "starting_after", "ending_before"]),
     ("get", "/v1/ward/holdout", "Holdout estimates of block precision and recall", &[]),
-    ("get", "/v1/events", "List events", &["type", "limit", "starting_after", "ending_before"]),
+    ("get", "/v1/events", "List events", &["type", "types", "limit", "starting_after", "ending_before"]),
     ("get", "/v1/events/{id}", "Retrieve an event", &[]),
 ];
 
@@ -127,6 +127,14 @@ pub fn document() -> Value {
             }});
         } else {
             parameters.extend(params.iter().map(|p| json!({"name": p, "in": "query", "schema": {"type": "string"}})));
+            if params.contains(&"starting_after") {
+                let bound = json!({"type": "integer", "description": "Unix seconds"});
+                parameters.push(json!({
+                    "name": "created", "in": "query", "style": "deepObject",
+                    "description": "Only objects created in this range; `created=T` for one second",
+                    "schema": {"type": "object", "properties": {"gt": bound, "gte": bound, "lt": bound, "lte": bound}},
+                }));
+            }
         }
         if !parameters.is_empty() {
             op["parameters"] = Value::Array(parameters);

@@ -56,7 +56,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::entities::{FieldMap, FieldOp};
-use super::types::{Doc, IdempotencyRecord, Kind, ListQuery, Page, WriteBatch};
+use super::types::{CREATED_SLACK, Doc, IdempotencyRecord, Kind, ListQuery, Page, WriteBatch};
 use super::{Store, StoreError};
 
 mod keys;
@@ -312,6 +312,9 @@ impl Store for RedisStore {
             .arg(dir)
             .arg(cursor)
             .arg(limit + 1)
+            .arg(query.created.map_or(String::new(), |c| c.0.to_string()))
+            .arg(query.created.map_or(String::new(), |c| c.1.to_string()))
+            .arg(CREATED_SLACK)
             .invoke_async(&mut self.conn.clone())
             .await?;
         if !flat.len().is_multiple_of(5) {

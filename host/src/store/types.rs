@@ -81,7 +81,14 @@ pub struct ListQuery {
     pub ending_before: Option<String>,
     /// Only objects with this tag.
     pub tag: Option<String>,
+    /// Only objects created in this range of Unix seconds, both ends included.
+    pub created: Option<(i64, i64)>,
 }
+
+/// How far out of order the creation times of objects can be (seconds): replicas' clocks
+/// differ a little, and a store that walks objects in insertion order to filter them by
+/// creation time stops this far past the range rather than at its edge.
+pub const CREATED_SLACK: i64 = 300;
 
 /// A page of objects, newest first.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -17,7 +17,47 @@ pub fn query(p: &Params) -> Result<ListQuery, ApiError> {
     if starting_after.is_some() && ending_before.is_some() {
         return Err(ApiError::invalid("ending_before", "Give starting_after or ending_before, not both."));
     }
-    Ok(ListQuery { limit: limit as usize, starting_after, ending_before, tag: None })
+    Ok(ListQuery { limit: limit as usize, starting_after, ending_before, tag: None, created: created(p)? })
+}
+
+/// Stripe's `created` filter: an exact time, or any of `created[gt]`, `[gte]`, `[lt]` and `[lte]`
+/// (Unix seconds), as an inclusive range; `None` when absent.
+fn created(p: &Params) -> Result<Option<(i64, i64)>, ApiError> {
+    let bounds = match p.get("created") {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::Object(b)) => b,
+        Some(_) => return integer(p, "created").map(|t| t.map(|t| (t, t))),
+    };
+    if let Some(k) = bounds.keys().find(|k| !["gt", "gte", "lt", "lte"].contains(&k.as_str())) {
+        return Err(ApiError::param(
+            "parameter_unknown",
+            &format!("created[{k}]"),
+            format!("Received unknown parameter: created[{k}]. created takes gt, gte, lt and lte."),
+        ));
+    }
+    let bound = |k: &str| {
+        integer(bounds, k).map_err(|_| {
+            ApiError::param(
+                "parameter_invalid_integer",
+                &format!("created[{k}]"),
+                format!("Invalid integer: created[{k}]"),
+            )
+        })
+    };
+    let mut range = (i64::MIN, i64::MAX);
+    if let Some(t) = bound("gt")? {
+        range.0 = range.0.max(t.saturating_add(1));
+    }
+    if let Some(t) = bound("gte")? {
+        range.0 = range.0.max(t);
+    }
+    if let Some(t) = bound("lt")? {
+        range.1 = range.1.min(t.saturating_sub(1));
+    }
+    if let Some(t) = bound("lte")? {
+        range.1 = range.1.min(t);
+    }
+    Ok(Some(range))
 }
 
 /// The parameters every list endpoint takes.

@@ -98,6 +98,9 @@ async fn commit_new(
 /// `GET /v1/radar/early_fraud_warnings` (`charge` filters).
 pub async fn list_efw(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, ApiError> {
     let url = "/v1/radar/early_fraud_warnings";
+    if let Some(page) = super::no_payment_intents(&ctx, url)? {
+        return Ok(page);
+    }
     let by_charge = |p: &params::Params| params::string(p, "charge");
     super::list_stored(&app, &ctx, Kind::EarlyFraudWarning, url, &["charge", "payment_intent"], by_charge).await
 }
@@ -147,6 +150,9 @@ pub async fn ingest_dispute(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Res
 
 /// `GET /v1/disputes` (`charge` filters).
 pub async fn list_disputes(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, ApiError> {
+    if let Some(page) = super::no_payment_intents(&ctx, "/v1/disputes")? {
+        return Ok(page);
+    }
     let by_charge = |p: &params::Params| params::string(p, "charge");
     super::list_stored(&app, &ctx, Kind::Dispute, "/v1/disputes", &["charge", "payment_intent"], by_charge).await
 }

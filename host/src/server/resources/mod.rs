@@ -26,7 +26,7 @@ use super::App;
 use super::api::{ApiError, Ctx, json_response, list, params};
 use serde_json::Value;
 
-use crate::store::{Doc, IdempotencyRecord, Kind, WriteBatch};
+use crate::store::{Doc, IdempotencyRecord, Kind, Page, WriteBatch};
 
 /// The answer an idempotency key already got.
 pub fn replay(r: &IdempotencyRecord) -> Response {
@@ -95,6 +95,13 @@ pub async fn list_stored(
     Ok(json_response(StatusCode::OK, list::object(url, page, |o| o).to_string()))
 }
 
+/// The answer to a list filtered by `payment_intent`: Ward's objects belong to charges, never to
+/// a PaymentIntent, so no object matches (an empty list, rather than the filter ignored).
+pub fn no_payment_intents(ctx: &Ctx, url: &str) -> Result<Option<Response>, ApiError> {
+    Ok(params::string(&ctx.params, "payment_intent")?
+        .map(|_| json_response(StatusCode::OK, list::object(url, Page::default(), |o| o).to_string())))
+}
+
 /// Unknown paths: Stripe's 404 shape.
 pub async fn not_found(uri: Uri) -> Response {
     ApiError::status(
@@ -107,7 +114,28 @@ pub async fn not_found(uri: Uri) -> Response {
 
 /// `GET /v1/events` (`type` filters).
 async fn list_events(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, ApiError> {
-    list_stored(&app, &ctx, Kind::Event, "/v1/events", &["type", "types"], |p| params::string(p, "type")).await
+    list_stored(&app, &ctx, Kind::Event, "/v1/events", &["type", "types"], event_type).await
+}
+
+/// The event type a list asks for: `type`, or `types` naming one (Ward filters by one type).
+fn event_type(p: &params::Params) -> Result<Option<String>, ApiError> {
+    let one = params::string(p, "type")?;
+    let Some(types) = p.get("types") else { return Ok(one) };
+    if one.is_some() {
+        return Err(ApiError::invalid("types", "Give type or types, not both."));
+    }
+    let names: Vec<&str> = match types {
+        Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+        Value::Object(o) => o.values().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    match names[..] {
+        [name] => Ok(Some(name.to_owned())),
+        _ => Err(ApiError::invalid(
+            "types",
+            "Ward lists events of one type at a time: give one type (or list each type apart).",
+        )),
+    }
 }
 
 /// `GET /v1/events/{id}`.

@@ -314,11 +314,13 @@ pub fn list(conn: &Connection, account: &str, kind: Kind, q: &ListQuery) -> Resu
     let (cmp, order) = if newer { (">", "ASC") } else { ("<", "DESC") };
     let sql = format!(
         "SELECT id, created, tag, body FROM docs WHERE account = ?1 AND kind = ?2
-         AND (?3 IS NULL OR tag = ?3) AND (?4 IS NULL OR seq {cmp} ?4) ORDER BY seq {order} LIMIT ?5"
+         AND (?3 IS NULL OR tag = ?3) AND (?4 IS NULL OR seq {cmp} ?4) AND created BETWEEN ?6 AND ?7
+         ORDER BY seq {order} LIMIT ?5"
     );
+    let (from, to) = q.created.unwrap_or((i64::MIN, i64::MAX));
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows =
-        stmt.query_map(params![account, kind.as_str(), q.tag, bound, (limit + 1) as i64], |r| doc_from_row(kind, r))?;
+    let args = params![account, kind.as_str(), q.tag, bound, (limit + 1) as i64, from, to];
+    let rows = stmt.query_map(args, |r| doc_from_row(kind, r))?;
     let mut data: Vec<Doc> = rows.collect::<Result<_, _>>()?;
     let has_more = data.len() > limit;
     data.truncate(limit);
