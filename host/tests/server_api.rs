@@ -653,3 +653,74 @@ fn list_filters_are_applied_or_refused() {
         assert_eq!(bad.json()["error"]["param"], param, "{path}: {}", bad.body);
     }
 }
+
+/// `customer` and `contains` filters and `expand[]`, in lists and single objects: applied, or
+/// refused with a 400 naming the parameter.
+#[test]
+fn customer_contains_and_expand() {
+    let dir = TempDir::new("expand");
+    let server = Server::start(dir.path(), &[]);
+    let id = |r: support::server::Response| {
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.charge_id().expect("charge id")
+    };
+    let a1 = id(server.charge("amount=1000&currency=usd&source=tok_visa&customer=cus_a"));
+    let b1 = id(server.charge("amount=1100&currency=usd&source=tok_visa&customer=cus_b"));
+    let a2 = id(server.charge("amount=1200&currency=usd&source=pm_card_riskLevelElevated&customer=cus_a"));
+    id(server.charge("amount=1300&currency=usd&source=tok_mastercard"));
+    let ids = |path: &str| -> Vec<String> {
+        let page = server.call("GET", path, "");
+        assert_eq!(page.status, 200, "{path}: {}", page.body);
+        page.json()["data"]
+            .as_array()
+            .expect("data")
+            .iter()
+            .map(|o| o["id"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    assert_eq!(ids("/v1/charges?customer=cus_a"), vec![a2.clone(), a1.clone()]);
+    assert_eq!(ids("/v1/charges?customer=cus_b"), vec![b1]);
+    assert_eq!(ids(&format!("/v1/charges?customer=cus_a&limit=1&starting_after={a2}")), vec![a1.clone()]);
+    assert!(ids("/v1/charges?customer=cus_nobody").is_empty());
+
+    // Expansions: the review of an elevated charge, in a list and alone; the charge of a review
+    // and of a refund (as the refund leaves it).
+    let listed = server.call("GET", "/v1/charges?customer=cus_a&expand[]=data.review", "").json();
+    assert_eq!(listed["data"][0]["review"]["object"], "review", "{listed}");
+    assert!(listed["data"][1]["review"].is_null());
+    let review = listed["data"][0]["review"]["id"].as_str().expect("review id").to_owned();
+    let reviews = server.call("GET", "/v1/reviews?expand[]=data.charge", "").json();
+    assert_eq!(reviews["data"][0]["charge"]["id"], a2.as_str(), "{reviews}");
+    let one = server.call("GET", &format!("/v1/reviews/{review}?expand[]=charge"), "").json();
+    assert_eq!(one["charge"]["amount"], 1200);
+    let refund = server.call("POST", "/v1/refunds", &format!("charge={a1}&amount=400&expand[]=charge"));
+    assert_eq!(refund.status, 200, "{}", refund.body);
+    assert_eq!(refund.json()["charge"]["amount_refunded"], 400, "{}", refund.body);
+    let rid = refund.json()["id"].as_str().expect("refund id").to_owned();
+    assert_eq!(
+        server.call("GET", &format!("/v1/refunds/{rid}?expand[]=charge"), "").json()["charge"]["id"],
+        a1.as_str()
+    );
+    assert_eq!(server.call("GET", &format!("/v1/refunds/{rid}"), "").json()["charge"], a1.as_str(), "ids unless asked");
+
+    // `contains`: the lists holding a value, as each list normalises it.
+    let list = server.call("POST", "/v1/radar/value_lists", "alias=vip_emails&name=VIPs&item_type=email").json();
+    let list_id = list["id"].as_str().expect("list id").to_owned();
+    let item =
+        server.call("POST", "/v1/radar/value_list_items", &format!("value_list={list_id}&value=ann%40example.com"));
+    assert_eq!(item.status, 200, "{}", item.body);
+    assert_eq!(ids("/v1/radar/value_lists?contains=ANN%40Example.com"), vec![list_id.clone()]);
+    assert!(ids("/v1/radar/value_lists?contains=bob%40example.com").is_empty());
+
+    for (method, path, body, param) in [
+        ("GET", format!("/v1/charges/{a1}?expand[]=customer"), "", "expand"),
+        ("GET", "/v1/charges?expand[]=review".to_owned(), "", "expand"),
+        ("GET", "/v1/events?expand[]=data.charge".to_owned(), "", "expand"),
+        ("POST", format!("/v1/radar/value_lists/{list_id}"), "expand[]=items", "expand"),
+        ("GET", "/v1/charges?customer=cus_a&risk_level=normal".to_owned(), "", "risk_level"),
+    ] {
+        let bad = server.call(method, &path, body);
+        assert_eq!(bad.status, 400, "{path}: {}", bad.body);
+        assert_eq!(bad.json()["error"]["param"], param, "{path}: {}", bad.body);
+    }
+}

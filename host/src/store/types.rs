@@ -31,6 +31,9 @@ pub enum Kind {
     Holdout,
     /// Per-account settings (webhook endpoint, holdout fraction).
     Settings,
+    /// A charge's entry in its customer's charges, for `GET /v1/charges?customer=`: the
+    /// charge's id, tagged with the customer.
+    CustomerCharge,
 }
 
 impl Kind {
@@ -50,6 +53,7 @@ impl Kind {
             Kind::RulesVersion => "rules_version",
             Kind::Holdout => "holdout",
             Kind::Settings => "settings",
+            Kind::CustomerCharge => "customer_charge",
         }
     }
 }

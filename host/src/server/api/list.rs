@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 
 use super::error::ApiError;
 use super::params::{Params, integer, string};
-use crate::store::{ListQuery, Page};
+use crate::store::{Doc, ListQuery, Page};
 
 /// Reads `limit` (1–100, default 10), `starting_after` and `ending_before`.
 pub fn query(p: &Params) -> Result<ListQuery, ApiError> {
@@ -68,4 +68,23 @@ pub fn object(url: &str, page: Page, mut map: impl FnMut(Value) -> Value) -> Val
     let data: Vec<Value> =
         page.data.into_iter().filter_map(|d| serde_json::from_str(&d.body).ok()).map(&mut map).collect();
     json!({ "object": "list", "data": data, "has_more": page.has_more, "url": url })
+}
+
+/// The page a query asks for out of `all` (newest first), for lists filtered in the server. A
+/// cursor that names none of them gives an empty page, as in the stores.
+pub fn page_of(mut all: Vec<Doc>, q: &ListQuery) -> Page {
+    let position = |id: &String| all.iter().position(|d| &d.id == id);
+    let (from, to) = match (&q.starting_after, &q.ending_before) {
+        (Some(id), _) => match position(id) {
+            Some(i) => (i + 1, (i + 1 + q.limit).min(all.len())),
+            None => return Page::default(),
+        },
+        (None, Some(id)) => match position(id) {
+            Some(i) => (i.saturating_sub(q.limit), i),
+            None => return Page::default(),
+        },
+        (None, None) => (0, q.limit.min(all.len())),
+    };
+    let has_more = if q.ending_before.is_some() { from > 0 } else { to < all.len() };
+    Page { data: all.drain(from..to).collect(), has_more }
 }

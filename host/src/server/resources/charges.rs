@@ -12,7 +12,7 @@ use ward_core::outcome::OutcomeType;
 
 use super::payment_input::{self, SIGNAL_FIELDS};
 use super::{feedback, reviews};
-use crate::server::api::{ApiError, Ctx, ids, json_response, params};
+use crate::server::api::{ApiError, Ctx, ids, params};
 use crate::server::scoring::{self, Scored};
 use crate::server::{App, events};
 use crate::store::{Doc, Kind, WriteBatch};
@@ -40,7 +40,7 @@ pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, A
     }
     let allowed: Vec<&str> = CREATE_PARAMS.iter().chain(SIGNAL_FIELDS).copied().collect();
     params::deny_unknown(&ctx.params, &allowed)?;
-    let expand = params::expand(&ctx.params)?;
+    let expand = super::expand::fields(&ctx.params, Kind::Charge, "")?;
     let now = ids::now();
     let id = ids::new_id("ch");
     let payment = payment_input::charge_payment(&ctx.params, &id, now)?;
@@ -58,6 +58,15 @@ pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, A
         batch.docs.push(reviews::doc(r));
         batch.docs.push(events::event("review.opened", r, now));
     }
+    if let Some(customer) = scored.payment.customer.as_ref().filter(|c| !c.is_empty()) {
+        batch.docs.push(Doc {
+            kind: Kind::CustomerCharge,
+            id: id.clone(),
+            created: now,
+            tag: Some(customer.clone()),
+            body: "{}".into(),
+        });
+    }
     if let Some(before) = &scored.held_out_from {
         batch.docs.push(Doc {
             kind: Kind::Holdout,
@@ -70,9 +79,10 @@ pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, A
     batch.entities.push(super::holdout::stats_ops(&scored));
     let (status, body) = match (&scored.assessment.error, succeeded) {
         (Some(e), false) => (StatusCode::PAYMENT_REQUIRED, ApiError::card(e.clone(), &id).body().to_string()),
-        _ if expand.iter().any(|e| e == "review") && review.is_some() => {
+        // The review is new: expanded from memory, not the store.
+        _ if !expand.is_empty() && review.is_some() => {
             let mut shown = charge;
-            expand_charge(&mut shown, &expand, review.as_ref());
+            shown["review"] = review.clone().unwrap_or(Value::Null);
             (StatusCode::OK, shown.to_string())
         }
         // The stored document is the answer: serialised once.
@@ -167,27 +177,9 @@ fn outcome_json(a: &ward_core::Assessment) -> Value {
     o
 }
 
-/// Replaces expandable ids with their objects (`review`).
-fn expand_charge(charge: &mut Value, expand: &[String], review: Option<&Value>) {
-    if expand.iter().any(|e| e == "review")
-        && let Some(r) = review
-    {
-        charge["review"] = r.clone();
-    }
-}
-
-/// `GET /v1/charges/{id}`.
+/// `GET /v1/charges/{id}` (`expand[]=review`).
 pub async fn retrieve(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ctx) -> Result<Response, ApiError> {
-    params::deny_unknown(&ctx.params, &["expand"])?;
-    let expand = params::expand(&ctx.params)?;
-    let mut charge = load(&app, &ctx.account, &id, "id").await?;
-    if expand.iter().any(|e| e == "review")
-        && let Some(rid) = charge["review"].as_str().map(str::to_owned)
-        && let Some(doc) = app.store.get(&ctx.account, Kind::Review, &rid).await?
-    {
-        charge["review"] = serde_json::from_str(&doc.body).unwrap_or(Value::Null);
-    }
-    Ok(json_response(StatusCode::OK, charge.to_string()))
+    super::retrieve_stored(&app, &ctx, Kind::Charge, &id, "charge").await
 }
 
 /// Loads a charge or answers 404 naming `param`.
@@ -195,11 +187,31 @@ pub async fn load(app: &App, account: &str, id: &str, param: &str) -> Result<Val
     super::stored_json(app, account, Kind::Charge, id, "charge", param).await
 }
 
-/// `GET /v1/charges` (`risk_level` filters by `outcome.risk_level`).
+/// `GET /v1/charges` (`risk_level` filters by `outcome.risk_level`, `customer` by customer).
 pub async fn list(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, ApiError> {
-    let levels = ["normal", "elevated", "highest", "not_assessed", "unknown"];
-    let by_level = |p: &params::Params| params::one_of(p, "risk_level", &levels);
-    super::list_stored(&app, &ctx, Kind::Charge, "/v1/charges", &["risk_level", "customer"], by_level).await
+    let url = "/v1/charges";
+    let Some(customer) = params::string(&ctx.params, "customer")? else {
+        let levels = ["normal", "elevated", "highest", "not_assessed", "unknown"];
+        let by_level = |p: &params::Params| params::one_of(p, "risk_level", &levels);
+        return super::list_stored(&app, &ctx, Kind::Charge, url, &["risk_level", "customer"], by_level).await;
+    };
+    if ctx.params.contains_key("risk_level") {
+        return Err(ApiError::invalid("risk_level", "Filter charges by customer or by risk_level, not both."));
+    }
+    let mut allowed = crate::server::api::list::PAGINATION.to_vec();
+    allowed.push("customer");
+    params::deny_unknown(&ctx.params, &allowed)?;
+    let mut q = crate::server::api::list::query(&ctx.params)?;
+    q.tag = Some(customer);
+    let entries = app.store.list(&ctx.account, Kind::CustomerCharge, &q).await?;
+    let mut charges = Vec::with_capacity(entries.data.len());
+    for entry in &entries.data {
+        if let Some(doc) = app.store.get(&ctx.account, Kind::Charge, &entry.id).await? {
+            charges.push(doc);
+        }
+    }
+    let page = crate::store::Page { data: charges, has_more: entries.has_more };
+    super::answer_list(&app, &ctx, Kind::Charge, url, page).await
 }
 
 /// `POST /v1/charges/{id}`: `fraud_details[user_report]` (`fraudulent` or `safe`), `description`,
@@ -209,6 +221,7 @@ pub async fn update(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ct
         return Ok(super::replay(r));
     }
     params::deny_unknown(&ctx.params, &["fraud_details", "description", "metadata", "receipt_email", "expand"])?;
+    let expand = super::expand::fields(&ctx.params, Kind::Charge, "")?;
     // Held to the commit, so that concurrent updates and refunds of the charge do not undo each
     // other; a fraud report also changes the default lists.
     let _charge_lock = app.lock(&ctx.account, &id).await?;
@@ -252,7 +265,9 @@ pub async fn update(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ct
     }
     batch.docs.push(charge_doc(&charge, charge["created"].as_i64().unwrap_or(now)));
     batch.docs.push(events::event("charge.updated", &charge, now));
-    let response = super::commit_with_events(&app, &ctx, batch, StatusCode::OK, charge.to_string()).await?;
+    let mut shown = charge;
+    super::expand::apply(&app, &ctx.account, &mut shown, &expand).await?;
+    let response = super::commit_with_events(&app, &ctx, batch, StatusCode::OK, shown.to_string()).await?;
     if publish {
         crate::server::engines::items_changed(&app, &ctx.account).await?;
     }

@@ -25,6 +25,7 @@ pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, A
     }
     let allowed: Vec<&str> = PARAMS.iter().chain(SIGNAL_FIELDS).copied().collect();
     params::deny_unknown(&ctx.params, &allowed)?;
+    super::expand::fields(&ctx.params, Kind::PaymentEvaluation, "")?;
     if !ctx.params.contains_key("customer_details") {
         return Err(ApiError::missing("customer_details"));
     }

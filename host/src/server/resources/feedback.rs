@@ -70,11 +70,16 @@ pub async fn add_default_items(
     Ok(true)
 }
 
+/// The id of the item holding `value` (normalised) in a list.
+pub fn item_id(list_id: &str, value: &str) -> String {
+    let digest = Sha256::digest(format!("{list_id}\0{value}").as_bytes());
+    format!("rsli_{}", digest[..12].iter().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
 /// A list item whose id derives from its list and value, so adding the same value twice
 /// updates one item (a repeated report extends an allow entry's expiry).
 pub fn item_doc(list_id: &str, item: &ListItem, now: i64, created_by: &str) -> Doc {
-    let digest = Sha256::digest(format!("{list_id}\0{}", item.value).as_bytes());
-    let id = format!("rsli_{}", digest[..12].iter().map(|b| format!("{b:02x}")).collect::<String>());
+    let id = item_id(list_id, &item.value);
     let body = json!({
         "id": id,
         "object": "radar.value_list_item",

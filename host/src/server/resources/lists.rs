@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use ward_core::lists::defaults::{default_lists, parse_default_alias};
 use ward_core::lists::{ItemType, ListItem, MAX_ALIAS_CHARS, MAX_ITEMS, MAX_NAME_CHARS, validate_alias};
 
-use super::feedback::item_doc;
+use super::feedback::{item_doc, item_id};
 use super::item_count;
 use crate::server::App;
 use crate::server::api::{ApiError, Ctx, ids, json_response, list, params};
@@ -107,6 +107,7 @@ pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, A
         return Ok(super::replay(r));
     }
     params::deny_unknown(&ctx.params, &["alias", "name", "item_type", "metadata", "expand"])?;
+    super::expand::fields(&ctx.params, Kind::ValueList, "")?;
     let alias = params::required_string(&ctx.params, "alias")?;
     let name = params::bounded_string(&ctx.params, "name", MAX_NAME_CHARS)?.filter(|n| !n.is_empty());
     let name = name.ok_or_else(|| ApiError::missing("name"))?;
@@ -130,6 +131,7 @@ pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, A
 /// `GET /v1/radar/value_lists/{id}`.
 pub async fn retrieve(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ctx) -> Result<Response, ApiError> {
     params::deny_unknown(&ctx.params, &["expand"])?;
+    super::expand::fields(&ctx.params, Kind::ValueList, "")?;
     ensure_defaults(&app, &ctx.account).await?;
     let list = with_count(&app, &ctx.account, load(&app, &ctx.account, &id, "id").await?).await?;
     Ok(json_response(StatusCode::OK, list.to_string()))
@@ -141,6 +143,7 @@ pub async fn update(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ct
         return Ok(super::replay(r));
     }
     params::deny_unknown(&ctx.params, &["alias", "name", "metadata", "expand"])?;
+    super::expand::fields(&ctx.params, Kind::ValueList, "")?;
     let _config_lock = app.lock(&ctx.account, CONFIG).await?;
     let mut list = load(&app, &ctx.account, &id, "id").await?;
     let old_alias = list["alias"].as_str().unwrap_or_default().to_owned();
@@ -216,7 +219,53 @@ pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ct
 pub async fn list(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, ApiError> {
     ensure_defaults(&app, &ctx.account).await?;
     let url = "/v1/radar/value_lists";
-    super::list_stored(&app, &ctx, Kind::ValueList, url, &["alias", "contains"], |p| params::string(p, "alias")).await
+    match params::string(&ctx.params, "contains")? {
+        Some(value) => lists_containing(&app, &ctx, url, &value).await,
+        None => {
+            super::list_stored(&app, &ctx, Kind::ValueList, url, &["alias", "contains"], |p| params::string(p, "alias"))
+                .await
+        }
+    }
+}
+
+/// The lists holding `value` (as each list's item type normalises it, and not expired), paged
+/// by the query's cursor and limit. An account has few lists: all are read, and each is checked
+/// with one lookup of the item the value would be (an item's id derives from list and value).
+async fn lists_containing(app: &App, ctx: &Ctx, url: &str, value: &str) -> Result<Response, ApiError> {
+    let mut allowed = list::PAGINATION.to_vec();
+    allowed.extend(["alias", "contains"]);
+    params::deny_unknown(&ctx.params, &allowed)?;
+    let q = list::query(&ctx.params)?;
+    let now = ids::now();
+    let mut scan =
+        ListQuery { limit: 100, tag: params::string(&ctx.params, "alias")?, created: q.created, ..q.clone() };
+    (scan.starting_after, scan.ending_before) = (None, None);
+    let mut holding = Vec::new();
+    loop {
+        let page = app.store.list(&ctx.account, Kind::ValueList, &scan).await?;
+        for doc in &page.data {
+            if holds(app, &ctx.account, doc, value, now).await? {
+                holding.push(doc.clone());
+            }
+        }
+        match page.data.last().filter(|_| page.has_more) {
+            Some(last) => scan.starting_after = Some(last.id.clone()),
+            None => break,
+        }
+    }
+    super::answer_list(app, ctx, Kind::ValueList, url, list::page_of(holding, &q)).await
+}
+
+/// Whether a list holds `value` now.
+async fn holds(app: &App, account: &str, list: &Doc, value: &str, now: i64) -> Result<bool, ApiError> {
+    let parsed: Value = serde_json::from_str(&list.body).unwrap_or_default();
+    let item_type = parsed["item_type"].as_str().and_then(ItemType::parse).unwrap_or(ItemType::String);
+    let Ok(normalized) = item_type.normalize(value) else { return Ok(false) };
+    let Some(item) = app.store.get(account, Kind::ValueListItem, &item_id(&list.id, &normalized)).await? else {
+        return Ok(false);
+    };
+    let item: Value = serde_json::from_str(&item.body).unwrap_or_default();
+    Ok(item["expires_at"].as_i64().is_none_or(|t| t > now))
 }
 
 /// `POST /v1/radar/value_list_items`.
@@ -225,6 +274,7 @@ pub async fn create_item(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Respon
         return Ok(super::replay(r));
     }
     params::deny_unknown(&ctx.params, &["value", "value_list", "expand", "expires_at"])?;
+    super::expand::fields(&ctx.params, Kind::ValueListItem, "")?;
     let raw = params::required_string(&ctx.params, "value")?;
     let list_id = params::required_string(&ctx.params, "value_list")?;
     let expires_at = params::integer(&ctx.params, "expires_at")?;
@@ -286,8 +336,14 @@ pub async fn list_items(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Respons
         Some(v) => matching_items(&app, &ctx.account, q, &v.to_lowercase()).await?,
         None => app.store.list(&ctx.account, Kind::ValueListItem, &q).await?,
     };
-    let body = list::object(&format!("/v1/radar/value_list_items?value_list={list_id}"), page, |i| i);
-    Ok(json_response(StatusCode::OK, body.to_string()))
+    super::answer_list(
+        &app,
+        &ctx,
+        Kind::ValueListItem,
+        &format!("/v1/radar/value_list_items?value_list={list_id}"),
+        page,
+    )
+    .await
 }
 
 /// The page of items whose value contains `needle` (lowercase), as Stripe's `value` filter: the

@@ -2,6 +2,7 @@
 
 mod charges;
 mod evaluations;
+mod expand;
 mod feedback;
 mod fraud;
 mod holdout;
@@ -70,10 +71,18 @@ pub async fn stored_json(
         .map_err(|e| ApiError::internal("corrupt_object", format!("stored {what} {id} is unreadable: {e}")))
 }
 
-/// `GET …/{id}` of an object returned as stored.
+/// `GET …/{id}` of a stored object, with its `expand[]` fields.
 pub async fn retrieve_stored(app: &App, ctx: &Ctx, kind: Kind, id: &str, what: &str) -> Result<Response, ApiError> {
     params::deny_unknown(&ctx.params, &["expand"])?;
-    Ok(json_response(StatusCode::OK, stored(app, &ctx.account, kind, id, what, "id").await?.body))
+    let fields = expand::fields(&ctx.params, kind, "")?;
+    let doc = stored(app, &ctx.account, kind, id, what, "id").await?;
+    if fields.is_empty() {
+        return Ok(json_response(StatusCode::OK, doc.body));
+    }
+    let mut object: Value = serde_json::from_str(&doc.body)
+        .map_err(|e| ApiError::internal("corrupt_object", format!("stored {what} {id} is unreadable: {e}")))?;
+    expand::apply(app, &ctx.account, &mut object, &fields).await?;
+    Ok(json_response(StatusCode::OK, object.to_string()))
 }
 
 /// `GET` of a list of stored objects of one kind, newest first: the pagination parameters plus
@@ -92,7 +101,19 @@ pub async fn list_stored(
     let mut q = list::query(&ctx.params)?;
     q.tag = tag(&ctx.params)?;
     let page = app.store.list(&ctx.account, kind, &q).await?;
-    Ok(json_response(StatusCode::OK, list::object(url, page, |o| o).to_string()))
+    answer_list(app, ctx, kind, url, page).await
+}
+
+/// A list answer for a page of objects of `kind`, with the `expand[]=data.…` fields expanded.
+pub async fn answer_list(app: &App, ctx: &Ctx, kind: Kind, url: &str, page: Page) -> Result<Response, ApiError> {
+    let fields = expand::fields(&ctx.params, kind, "data.")?;
+    let mut body = list::object(url, page, |o| o);
+    if let Some(data) = body["data"].as_array_mut().filter(|_| !fields.is_empty()) {
+        for object in data {
+            expand::apply(app, &ctx.account, object, &fields).await?;
+        }
+    }
+    Ok(json_response(StatusCode::OK, body.to_string()))
 }
 
 /// The answer to a list filtered by `payment_intent`: Ward's objects belong to charges, never to

@@ -25,6 +25,7 @@ pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, A
     if ctx.params.contains_key("payment_intent") {
         return Err(ApiError::invalid("payment_intent", "Ward stores charges; refund them with charge=ch_…."));
     }
+    let expand = super::expand::fields(&ctx.params, Kind::Refund, "")?;
     let charge_id = params::required_string(&ctx.params, "charge")?;
     let reason = params::one_of(&ctx.params, "reason", &["duplicate", "fraudulent", "requested_by_customer"])?;
     let metadata = params::metadata(&ctx.params, "metadata")?.unwrap_or_default();
@@ -91,7 +92,12 @@ pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, A
     batch.docs.push(charges::charge_doc(&charge, charge["created"].as_i64().unwrap_or(now)));
     batch.docs.push(events::event("charge.refunded", &charge, now));
     batch.docs.push(events::event("refund.created", &refund, now));
-    let response = super::commit_with_events(&app, &ctx, batch, StatusCode::OK, refund.to_string()).await?;
+    let mut shown = refund;
+    if !expand.is_empty() {
+        // The charge as this refund leaves it.
+        shown["charge"] = charge;
+    }
+    let response = super::commit_with_events(&app, &ctx, batch, StatusCode::OK, shown.to_string()).await?;
     if publish {
         crate::server::engines::items_changed(&app, &ctx.account).await?;
     }

@@ -8,7 +8,7 @@ use axum::response::Response;
 use serde_json::{Value, json};
 use ward_core::Payment;
 
-use crate::server::api::{ApiError, Ctx, ids, json_response, params};
+use crate::server::api::{ApiError, Ctx, ids, params};
 use crate::server::{App, events};
 use crate::store::{Doc, Kind, WriteBatch};
 
@@ -79,15 +79,6 @@ async fn load(app: &App, account: &str, id: &str) -> Result<Value, ApiError> {
     super::stored_json(app, account, Kind::Review, id, "review", "id").await
 }
 
-async fn expand(app: &App, account: &str, review: &mut Value, expand: &[String]) -> Result<(), ApiError> {
-    if expand.iter().any(|e| e == "charge")
-        && let Some(cid) = review["charge"].as_str().map(str::to_owned)
-    {
-        review["charge"] = super::charges::load(app, account, &cid, "charge").await?;
-    }
-    Ok(())
-}
-
 /// `GET /v1/reviews`: open reviews, newest first (as Stripe lists them).
 pub async fn list(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, ApiError> {
     super::list_stored(&app, &ctx, Kind::Review, "/v1/reviews", &[], |_| Ok(Some("open".into()))).await
@@ -95,10 +86,7 @@ pub async fn list(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, Api
 
 /// `GET /v1/reviews/{id}`.
 pub async fn retrieve(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ctx) -> Result<Response, ApiError> {
-    params::deny_unknown(&ctx.params, &["expand"])?;
-    let mut review = load(&app, &ctx.account, &id).await?;
-    expand(&app, &ctx.account, &mut review, &params::expand(&ctx.params)?).await?;
-    Ok(json_response(StatusCode::OK, review.to_string()))
+    super::retrieve_stored(&app, &ctx, Kind::Review, &id, "review").await
 }
 
 /// `POST /v1/reviews/{id}/approve`: closes an open review as `approved`.
@@ -107,6 +95,7 @@ pub async fn approve(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: C
         return Ok(super::replay(r));
     }
     params::deny_unknown(&ctx.params, &["expand"])?;
+    let fields = super::expand::fields(&ctx.params, Kind::Review, "")?;
     // A refund closes its charge's review under the charge's lock: take it too, then read the
     // review again.
     let charge = load(&app, &ctx.account, &id).await?["charge"].as_str().map(str::to_owned);
@@ -121,7 +110,7 @@ pub async fn approve(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: C
     let mut batch = WriteBatch::default();
     close(&mut review, "approved", ids::now(), &mut batch);
     let mut shown = review.clone();
-    expand(&app, &ctx.account, &mut shown, &params::expand(&ctx.params)?).await?;
+    super::expand::apply(&app, &ctx.account, &mut shown, &fields).await?;
     let response = super::commit_with_events(&app, &ctx, batch, StatusCode::OK, shown.to_string()).await?;
     Ok(response)
 }
