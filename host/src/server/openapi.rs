@@ -37,7 +37,12 @@ const OPERATIONS: &[(&str, &str, &str, &[&str])] = &[
             "expand",
         ],
     ),
-    ("get", "/v1/charges", "List charges, newest first", &["limit", "starting_after", "ending_before", "risk_level"]),
+    (
+        "get",
+        "/v1/charges",
+        "List charges, newest first",
+        &["limit", "starting_after", "ending_before", "risk_level", "customer", "expand"],
+    ),
     ("get", "/v1/charges/{id}", "Retrieve a charge", &["expand"]),
     (
         "post",
@@ -57,7 +62,12 @@ const OPERATIONS: &[(&str, &str, &str, &[&str])] = &[
     ("get", "/v1/reviews/{id}", "Retrieve a review", &["expand"]),
     ("post", "/v1/reviews/{id}/approve", "Approve (close) a review", &["expand"]),
     ("post", "/v1/radar/value_lists", "Create a value list", &["alias", "name", "item_type", "metadata"]),
-    ("get", "/v1/radar/value_lists", "List value lists", &["limit", "starting_after", "ending_before", "alias"]),
+    (
+        "get",
+        "/v1/radar/value_lists",
+        "List value lists",
+        &["limit", "starting_after", "ending_before", "alias", "contains"],
+    ),
     ("get", "/v1/radar/value_lists/{id}", "Retrieve a value list", &[]),
     ("post", "/v1/radar/value_lists/{id}", "Update a value list", &["alias", "name", "metadata"]),
     ("delete", "/v1/radar/value_lists/{id}", "Delete a value list (refused while a rule uses it)", &[]),
