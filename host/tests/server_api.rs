@@ -554,6 +554,20 @@ fn while_redis_is_down_requests_get_503_and_service_comes_back_with_it() {
     assert_eq!(server.call("GET", "/healthz", "").status, 200);
 }
 
+/// The ids of a list answer (asserting it is a 200).
+fn list_ids(server: &Server, path: &str) -> Vec<String> {
+    let page = server.call("GET", path, "");
+    assert_eq!(page.status, 200, "{path}: {}", page.body);
+    page.json()["data"].as_array().expect("data").iter().map(|o| o["id"].as_str().unwrap_or("").to_owned()).collect()
+}
+
+/// Asserts a request is refused with a 400 naming `param`.
+fn assert_refused(server: &Server, method: &str, path: &str, body: &str, param: &str) {
+    let bad = server.call(method, path, body);
+    assert_eq!(bad.status, 400, "{method} {path} {body}: {}", bad.body);
+    assert_eq!(bad.json()["error"]["param"], param, "{method} {path} {body}: {}", bad.body);
+}
+
 /// `POST /v1/radar/payment_evaluations` scores a payment in Stripe's shape, and a card hash
 /// sent with it is answered and stored as the card's summary: never the number or the CVC.
 #[test]
@@ -608,9 +622,7 @@ fn payment_evaluations_score_and_keep_no_card_number() {
             card,
         ),
     ] {
-        let bad = server.call("POST", "/v1/radar/payment_evaluations", body);
-        assert_eq!(bad.status, 400, "{body}: {}", bad.body);
-        assert_eq!(bad.json()["error"]["param"], param, "{}", bad.body);
+        assert_refused(&server, "POST", "/v1/radar/payment_evaluations", body, param);
     }
 }
 
@@ -623,16 +635,7 @@ fn list_filters_are_applied_or_refused() {
     let first = server.charge("amount=1500&currency=usd&source=tok_visa").json();
     let second = server.charge("amount=2500&currency=usd&source=tok_mastercard").json();
     let at = first["created"].as_i64().expect("created");
-    let ids = |path: &str| -> Vec<String> {
-        let page = server.call("GET", path, "");
-        assert_eq!(page.status, 200, "{path}: {}", page.body);
-        page.json()["data"]
-            .as_array()
-            .expect("data")
-            .iter()
-            .map(|o| o["id"].as_str().unwrap_or("").to_owned())
-            .collect()
-    };
+    let ids = |path: &str| list_ids(&server, path);
     let both = vec![second["id"].as_str().expect("id").to_owned(), first["id"].as_str().expect("id").to_owned()];
     assert_eq!(ids(&format!("/v1/charges?created[gte]={}&created[lt]={}", at - 60, at + 3_600)), both);
     assert!(ids(&format!("/v1/charges?created[gt]={}", at + 3_600)).is_empty(), "all are older");
@@ -648,9 +651,7 @@ fn list_filters_are_applied_or_refused() {
         ("/v1/events?types[]=charge.succeeded&types[]=charge.failed", "types"),
         ("/v1/events?type=charge.failed&types[]=charge.succeeded", "types"),
     ] {
-        let bad = server.call("GET", path, "");
-        assert_eq!(bad.status, 400, "{path}: {}", bad.body);
-        assert_eq!(bad.json()["error"]["param"], param, "{path}: {}", bad.body);
+        assert_refused(&server, "GET", path, "", param);
     }
 }
 
@@ -668,16 +669,7 @@ fn customer_contains_and_expand() {
     let b1 = id(server.charge("amount=1100&currency=usd&source=tok_visa&customer=cus_b"));
     let a2 = id(server.charge("amount=1200&currency=usd&source=pm_card_riskLevelElevated&customer=cus_a"));
     id(server.charge("amount=1300&currency=usd&source=tok_mastercard"));
-    let ids = |path: &str| -> Vec<String> {
-        let page = server.call("GET", path, "");
-        assert_eq!(page.status, 200, "{path}: {}", page.body);
-        page.json()["data"]
-            .as_array()
-            .expect("data")
-            .iter()
-            .map(|o| o["id"].as_str().unwrap_or("").to_owned())
-            .collect()
-    };
+    let ids = |path: &str| list_ids(&server, path);
     assert_eq!(ids("/v1/charges?customer=cus_a"), vec![a2.clone(), a1.clone()]);
     assert_eq!(ids("/v1/charges?customer=cus_b"), vec![b1]);
     assert_eq!(ids(&format!("/v1/charges?customer=cus_a&limit=1&starting_after={a2}")), vec![a1.clone()]);
@@ -719,8 +711,6 @@ fn customer_contains_and_expand() {
         ("POST", format!("/v1/radar/value_lists/{list_id}"), "expand[]=items", "expand"),
         ("GET", "/v1/charges?customer=cus_a&risk_level=normal".to_owned(), "", "risk_level"),
     ] {
-        let bad = server.call(method, &path, body);
-        assert_eq!(bad.status, 400, "{path}: {}", bad.body);
-        assert_eq!(bad.json()["error"]["param"], param, "{path}: {}", bad.body);
+        assert_refused(&server, method, &path, body, param);
     }
 }
