@@ -714,3 +714,72 @@ fn customer_contains_and_expand() {
         assert_refused(&server, method, &path, body, param);
     }
 }
+
+/// `capture=false` authorizes only: a later capture takes all or part (the rest released, as
+/// refunded), a refund releases it whole; a charge's refunds list at `/v1/charges/{id}/refunds`.
+#[test]
+fn authorize_then_capture_or_release() {
+    let dir = TempDir::new("capture");
+    let server = Server::start(dir.path(), &[]);
+    let auth = server.charge("amount=1000&currency=usd&source=tok_visa&capture=false");
+    assert_eq!(auth.status, 200, "{}", auth.body);
+    let (c, id) = (auth.json(), auth.charge_id().expect("id"));
+    assert_eq!(
+        (c["status"].as_str(), c["captured"].as_bool(), c["amount_captured"].as_i64()),
+        (Some("succeeded"), Some(false), Some(0))
+    );
+    let captured = server.call("POST", &format!("/v1/charges/{id}/capture"), "amount=600");
+    assert_eq!(captured.status, 200, "{}", captured.body);
+    let c = captured.json();
+    assert_eq!(
+        (c["captured"].as_bool(), c["amount_captured"].as_i64(), c["amount_refunded"].as_i64()),
+        (Some(true), Some(600), Some(400))
+    );
+    assert_eq!(list_ids(&server, "/v1/events?type=charge.captured").len(), 1);
+    assert_refused(&server, "POST", &format!("/v1/charges/{id}/capture"), "", "charge");
+    let refund = server.call("POST", "/v1/refunds", &format!("charge={id}"));
+    assert_eq!(refund.json()["amount"], 600, "what was captured: {}", refund.body);
+    assert_eq!(
+        list_ids(&server, &format!("/v1/charges/{id}/refunds")),
+        vec![refund.json()["id"].as_str().expect("id").to_owned()]
+    );
+
+    // Released by a refund: whole, and then no capture.
+    let other = server.charge("amount=800&currency=usd&source=tok_visa&capture=false").charge_id().expect("id");
+    assert_refused(&server, "POST", "/v1/refunds", &format!("charge={other}&amount=300"), "amount");
+    let release = server.call("POST", "/v1/refunds", &format!("charge={other}"));
+    assert_eq!(release.status, 200, "{}", release.body);
+    let c = server.call("GET", &format!("/v1/charges/{other}"), "").json();
+    assert_eq!(
+        (c["refunded"].as_bool(), c["amount_refunded"].as_i64(), c["captured"].as_bool()),
+        (Some(true), Some(800), Some(false))
+    );
+    assert_refused(&server, "POST", &format!("/v1/charges/{other}/capture"), "", "charge");
+    let too_much = server.charge("amount=500&currency=usd&source=tok_visa&capture=false").charge_id().expect("id");
+    assert_refused(&server, "POST", &format!("/v1/charges/{too_much}/capture"), "amount=501", "amount");
+    assert_eq!(server.call("POST", "/v1/charges/ch_nope/capture", "").status, 404);
+    assert_eq!(server.call("GET", "/v1/charges/ch_nope/refunds", "").status, 404);
+}
+
+/// A charge refunded as fraudulent blocks the customer's other cards too, as Radar does.
+#[test]
+fn a_fraud_refund_blocks_the_customers_other_cards() {
+    let dir = TempDir::new("customer-cards");
+    let server = Server::start(dir.path(), &[]);
+    let fingerprint = |r: &support::server::Response| {
+        r.json()["payment_method_details"]["card"]["fingerprint"].as_str().expect("fingerprint").to_owned()
+    };
+    let visa = server.charge("amount=1000&currency=usd&source=tok_visa&customer=cus_x");
+    let master = server.charge("amount=1000&currency=usd&source=tok_mastercard&customer=cus_x");
+    let amex = server.charge("amount=1000&currency=usd&source=tok_amex&customer=cus_y");
+    let refund =
+        server.call("POST", "/v1/refunds", &format!("charge={}&reason=fraudulent", visa.charge_id().expect("id")));
+    assert_eq!(refund.status, 200, "{}", refund.body);
+    let blocked = "rsl_default_block_card_fingerprint".to_owned();
+    for (charge, on_list) in [(&visa, true), (&master, true), (&amex, false)] {
+        let lists = list_ids(&server, &format!("/v1/radar/value_lists?contains={}", fingerprint(charge)));
+        assert_eq!(lists.contains(&blocked), on_list, "{}: {lists:?}", fingerprint(charge));
+    }
+    let again = server.charge("amount=1000&currency=usd&source=tok_mastercard");
+    assert_eq!(again.status, 402, "the customer's other card is blocked: {}", again.body);
+}

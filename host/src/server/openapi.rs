@@ -56,6 +56,8 @@ const OPERATIONS: &[(&str, &str, &str, &[&str])] = &[
         "Refund a charge; reason=fraudulent labels it and blocks its card and email",
         &["charge", "amount", "reason", "metadata"],
     ),
+    ("post", "/v1/charges/{id}/capture", "Capture a charge made with capture=false", &["amount", "expand"]),
+    ("get", "/v1/charges/{id}/refunds", "List a charge's refunds", &["limit", "starting_after", "ending_before"]),
     ("get", "/v1/refunds", "List refunds", &["limit", "starting_after", "ending_before", "charge"]),
     ("get", "/v1/refunds/{id}", "Retrieve a refund", &[]),
     ("get", "/v1/reviews", "List open reviews", &["limit", "starting_after", "ending_before"]),

@@ -41,13 +41,19 @@ pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, A
     let allowed: Vec<&str> = CREATE_PARAMS.iter().chain(SIGNAL_FIELDS).copied().collect();
     params::deny_unknown(&ctx.params, &allowed)?;
     let expand = super::expand::fields(&ctx.params, Kind::Charge, "")?;
+    let capture = params::boolean(&ctx.params, "capture")?.unwrap_or(true);
     let now = ids::now();
     let id = ids::new_id("ch");
     let payment = payment_input::charge_payment(&ctx.params, &id, now)?;
     let scored = scoring::score(&app, &ctx.account, payment, now).await?;
     let mut batch = WriteBatch { entities: scored.entity_ops.clone(), ..WriteBatch::default() };
     let review = open_review(&scored, &id, now);
-    let charge = charge_json(&scored, review.as_ref().map(|r| r["id"].as_str().unwrap_or_default()));
+    let mut charge = charge_json(&scored, review.as_ref().map(|r| r["id"].as_str().unwrap_or_default()));
+    if !capture {
+        // Authorized only, as Stripe's `capture=false`: captured later, or released by a refund.
+        charge["captured"] = json!(false);
+        charge["amount_captured"] = json!(0);
+    }
     let succeeded = charge["status"] == "succeeded";
     let doc = charge_doc(&charge, now);
     let event = events::event_json(if succeeded { "charge.succeeded" } else { "charge.failed" }, &doc.body, now);
@@ -180,6 +186,56 @@ fn outcome_json(a: &ward_core::Assessment) -> Value {
 /// `GET /v1/charges/{id}` (`expand[]=review`).
 pub async fn retrieve(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ctx) -> Result<Response, ApiError> {
     super::retrieve_stored(&app, &ctx, Kind::Charge, &id, "charge").await
+}
+
+/// `POST /v1/charges/{id}/capture`: captures a charge made with `capture=false`, whole or
+/// `amount` of it; as in Stripe, the part not captured is released and counts as refunded.
+pub async fn capture(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ctx) -> Result<Response, ApiError> {
+    if let Some(r) = &ctx.replay {
+        return Ok(super::replay(r));
+    }
+    params::deny_unknown(&ctx.params, &["amount", "expand", "receipt_email", "statement_descriptor"])?;
+    let expand = super::expand::fields(&ctx.params, Kind::Charge, "")?;
+    let _charge_lock = app.lock(&ctx.account, &id).await?;
+    let mut charge = load(&app, &ctx.account, &id, "id").await?;
+    let total = charge["amount"].as_i64().unwrap_or(0);
+    let refused = |code: &str, message: String| Err(ApiError::param(code, "charge", message));
+    if charge["status"] != "succeeded" {
+        return refused("charge_not_capturable", format!("Charge {id} failed; there is nothing to capture."));
+    }
+    if charge["captured"] == json!(true) {
+        return refused("charge_already_captured", format!("Charge {id} has already been captured."));
+    }
+    if charge["refunded"] == json!(true) {
+        return refused("charge_already_refunded", format!("Charge {id} was released by a refund."));
+    }
+    let amount = params::integer(&ctx.params, "amount")?.unwrap_or(total);
+    if amount <= 0 || amount > total {
+        let message =
+            format!("The capture amount ({amount}) must be positive and at most the charge's amount ({total}).");
+        return Err(ApiError::param("amount_too_large", "amount", message));
+    }
+    for key in ["receipt_email", "statement_descriptor"] {
+        if let Some(v) = params::string(&ctx.params, key)? {
+            charge[key] = json!(v);
+        }
+    }
+    charge["captured"] = json!(true);
+    charge["amount_captured"] = json!(amount);
+    charge["amount_refunded"] = json!(total - amount);
+    let now = ids::now();
+    let mut batch = WriteBatch::default();
+    batch.docs.push(charge_doc(&charge, charge["created"].as_i64().unwrap_or(now)));
+    batch.docs.push(events::event("charge.captured", &charge, now));
+    super::expand::apply(&app, &ctx.account, &mut charge, &expand).await?;
+    super::commit_with_events(&app, &ctx, batch, StatusCode::OK, charge.to_string()).await
+}
+
+/// `GET /v1/charges/{id}/refunds`: the charge's refunds, newest first.
+pub async fn refunds(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ctx) -> Result<Response, ApiError> {
+    load(&app, &ctx.account, &id, "id").await?;
+    let url = format!("/v1/charges/{id}/refunds");
+    super::list_stored(&app, &ctx, Kind::Refund, &url, &[], |_| Ok(Some(id.clone()))).await
 }
 
 /// Loads a charge or answers 404 naming `param`.

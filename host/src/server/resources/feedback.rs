@@ -11,7 +11,7 @@ use super::lists;
 use crate::server::App;
 use crate::server::api::ApiError;
 use crate::server::context::{self, Label};
-use crate::store::{Doc, Kind, WriteBatch};
+use crate::store::{Doc, Kind, ListQuery, WriteBatch};
 
 /// The first email on a charge (recorded when it was scored).
 pub fn charge_email(charge: &Value) -> Option<String> {
@@ -53,7 +53,17 @@ pub async fn add_default_items(
     now: i64,
     batch: &mut WriteBatch,
 ) -> Result<bool, ApiError> {
-    let items = feedback_items(kind, charge_fingerprint(charge).as_deref(), charge_email(charge).as_deref(), now);
+    let mut items = feedback_items(kind, charge_fingerprint(charge).as_deref(), charge_email(charge).as_deref(), now);
+    if kind == DefaultKind::Block
+        && let Some(customer) = charge["customer"].as_str()
+    {
+        // As in Radar: a customer's other cards go on the block list with the one used.
+        for fingerprint in customer_cards(app, account, customer).await? {
+            items.extend(feedback_items(kind, Some(&fingerprint), None, now));
+        }
+        items.sort_by(|a, b| (&a.0, &a.1.value).cmp(&(&b.0, &b.1.value)));
+        items.dedup_by(|a, b| a.0 == b.0 && a.1.value == b.1.value);
+    }
     if items.is_empty() {
         return Ok(false);
     }
@@ -68,6 +78,31 @@ pub async fn add_default_items(
     }
     crate::server::engines::count_change(batch);
     Ok(true)
+}
+
+/// Most of a customer's charges whose cards a fraud label blocks: the latest ones.
+const CUSTOMER_CHARGES_READ: usize = 1_000;
+
+/// The card fingerprints of a customer's latest charges (see [`CUSTOMER_CHARGES_READ`]).
+async fn customer_cards(app: &App, account: &str, customer: &str) -> Result<Vec<String>, ApiError> {
+    let mut query = ListQuery { limit: 100, tag: Some(customer.to_owned()), ..ListQuery::default() };
+    let mut cards = Vec::new();
+    for _ in 0..CUSTOMER_CHARGES_READ / 100 {
+        let page = app.store.list(account, Kind::CustomerCharge, &query).await?;
+        for entry in &page.data {
+            if let Some(doc) = app.store.get(account, Kind::Charge, &entry.id).await?
+                && let Ok(charge) = serde_json::from_str::<Value>(&doc.body)
+                && let Some(fingerprint) = charge_fingerprint(&charge)
+            {
+                cards.push(fingerprint);
+            }
+        }
+        match page.data.last().filter(|_| page.has_more) {
+            Some(last) => query.starting_after = Some(last.id.clone()),
+            None => break,
+        }
+    }
+    Ok(cards)
 }
 
 /// The id of the item holding `value` (normalised) in a list.

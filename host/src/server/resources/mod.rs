@@ -171,6 +171,8 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/v1/radar/payment_evaluations/{id}", get(evaluations::retrieve))
         .route("/v1/charges", post(charges::create).get(charges::list))
         .route("/v1/charges/{id}", get(charges::retrieve).post(charges::update))
+        .route("/v1/charges/{id}/capture", post(charges::capture))
+        .route("/v1/charges/{id}/refunds", get(charges::refunds))
         .route("/v1/refunds", post(refunds::create).get(refunds::list))
         .route("/v1/refunds/{id}", get(refunds::retrieve))
         .route("/v1/reviews", get(reviews::list))

@@ -39,14 +39,23 @@ pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, A
     if charge["status"] != "succeeded" {
         return Err(ApiError::param("charge_not_refundable", "charge", format!("Charge {charge_id} did not succeed.")));
     }
-    let captured = charge["amount_captured"].as_i64().unwrap_or(0);
+    // What is left of the charge: a part not captured counts as refunded already (as in Stripe),
+    // and a charge authorized but not captured is released whole.
+    let uncaptured = charge["captured"] == json!(false);
+    let total = charge["amount"].as_i64().unwrap_or(0);
     let refunded = charge["amount_refunded"].as_i64().unwrap_or(0);
-    let amount = params::integer(&ctx.params, "amount")?.unwrap_or(captured - refunded);
-    if amount <= 0 || refunded + amount > captured {
-        return Err(ApiError::param(
-            if refunded >= captured { "charge_already_refunded" } else { "amount_too_large" },
+    let amount = params::integer(&ctx.params, "amount")?.unwrap_or(total - refunded);
+    if uncaptured && amount != total - refunded {
+        return Err(ApiError::invalid(
             "amount",
-            format!("Refund amount ({amount}) is greater than the unrefunded amount ({}).", captured - refunded),
+            format!("Charge {charge_id} is not captured: refund it whole (no amount), or capture part of it first."),
+        ));
+    }
+    if amount <= 0 || refunded + amount > total {
+        return Err(ApiError::param(
+            if refunded >= total { "charge_already_refunded" } else { "amount_too_large" },
+            "amount",
+            format!("Refund amount ({amount}) is greater than the unrefunded amount ({}).", total - refunded),
         ));
     }
     let now = ids::now();
@@ -64,7 +73,7 @@ pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, A
     });
     let mut batch = WriteBatch::default();
     charge["amount_refunded"] = json!(refunded + amount);
-    charge["refunded"] = json!(refunded + amount == captured);
+    charge["refunded"] = json!(refunded + amount == total);
     let refunds = &mut charge["refunds"];
     if let Some(data) = refunds["data"].as_array_mut() {
         data.insert(0, refund.clone());
