@@ -34,6 +34,7 @@ const OPERATIONS: &[(&str, &str, &str, &[&str])] = &[
             "shipping",
             "client",
             "billing_details",
+            "capture",
             "expand",
         ],
     ),
