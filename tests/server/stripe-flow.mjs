@@ -116,7 +116,23 @@ for (const t of ['charge.succeeded', 'charge.failed', 'review.opened', 'review.c
 }
 step('auto-pagination and events');
 
-// 8. Errors are Stripe-shaped and name the parameter.
+// 8. Authorize now, capture later; list filters and expansions as the SDK sends them.
+const auth = await stripe.charges.create({ amount: 3000, currency: 'usd', source: 'tok_diners', capture: false, customer: `cus_${tag}` });
+assert.equal(auth.captured, false);
+const capturedCharge = await stripe.charges.capture(auth.id, { amount: 2000 });
+assert.equal(capturedCharge.amount_captured, 2000);
+assert.equal(capturedCharge.amount_refunded, 1000, 'the part not captured is released');
+const mine = await stripe.charges.list({ customer: `cus_${tag}`, created: { gte: auth.created - 60 }, expand: ['data.review'] });
+assert.deepEqual(mine.data.map((c) => c.id), [auth.id]);
+const none = await stripe.charges.list({ created: { gt: auth.created + 3600 } });
+assert.equal(none.data.length, 0, 'created filters apply');
+const captures = await stripe.events.list({ type: 'charge.captured', limit: 10 });
+assert.ok(captures.data.some((e) => e.data.object.id === auth.id));
+const holding = await stripe.radar.valueLists.list({ contains: 'mallory@example.com' });
+assert.deepEqual(holding.data.map((l) => l.id), [list.id]);
+step('capture later, customer and created filters, contains');
+
+// 9. Errors are Stripe-shaped and name the parameter.
 await assert.rejects(stripe.charges.create({ amount: 100 }), (e) => e.type === 'StripeInvalidRequestError' && e.param === 'currency');
 await assert.rejects(stripe.charges.retrieve('ch_missing'), (e) => e.statusCode === 404 && e.code === 'resource_missing');
 step('errors name the parameter');
