@@ -783,3 +783,31 @@ fn a_fraud_refund_blocks_the_customers_other_cards() {
     let again = server.charge("amount=1000&currency=usd&source=tok_mastercard");
     assert_eq!(again.status, 402, "the customer's other card is blocked: {}", again.body);
 }
+
+/// An early fraud warning stays actionable until its charge is fully refunded or disputed,
+/// and each change is announced with `radar.early_fraud_warning.updated`.
+#[test]
+fn early_fraud_warnings_stop_being_actionable_once_settled() {
+    let dir = TempDir::new("efw-actionable");
+    let server = Server::start(dir.path(), &[]);
+    let warn = |charge: &str| {
+        let efw = server.call("POST", "/v1/ward/early_fraud_warnings", &format!("charge={charge}&fraud_type=misc"));
+        assert_eq!(efw.status, 200, "{}", efw.body);
+        assert_eq!(efw.json()["actionable"], true);
+        efw.json()["id"].as_str().expect("id").to_owned()
+    };
+    let actionable =
+        |id: &str| server.call("GET", &format!("/v1/radar/early_fraud_warnings/{id}"), "").json()["actionable"].clone();
+    let refunded = server.charge("amount=1000&currency=usd&source=tok_visa").charge_id().expect("id");
+    let efw = warn(&refunded);
+    assert_eq!(server.call("POST", "/v1/refunds", &format!("charge={refunded}&amount=400")).status, 200);
+    assert_eq!(actionable(&efw), true, "part of the charge can still be refunded");
+    assert_eq!(server.call("POST", "/v1/refunds", &format!("charge={refunded}")).status, 200);
+    assert_eq!(actionable(&efw), false, "fully refunded");
+    let disputed = server.charge("amount=1000&currency=usd&source=tok_mastercard").charge_id().expect("id");
+    let other = warn(&disputed);
+    let dispute = server.call("POST", "/v1/ward/disputes", &format!("charge={disputed}&reason=fraudulent"));
+    assert_eq!(dispute.status, 200, "{}", dispute.body);
+    assert_eq!(actionable(&other), false, "disputed");
+    assert_eq!(list_ids(&server, "/v1/events?type=radar.early_fraud_warning.updated").len(), 2);
+}

@@ -85,21 +85,14 @@ const CUSTOMER_CHARGES_READ: usize = 1_000;
 
 /// The card fingerprints of a customer's latest charges (see [`CUSTOMER_CHARGES_READ`]).
 async fn customer_cards(app: &App, account: &str, customer: &str) -> Result<Vec<String>, ApiError> {
-    let mut query = ListQuery { limit: 100, tag: Some(customer.to_owned()), ..ListQuery::default() };
+    let query = ListQuery { limit: 100, tag: Some(customer.to_owned()), ..ListQuery::default() };
     let mut cards = Vec::new();
-    for _ in 0..CUSTOMER_CHARGES_READ / 100 {
-        let page = app.store.list(account, Kind::CustomerCharge, &query).await?;
-        for entry in &page.data {
-            if let Some(doc) = app.store.get(account, Kind::Charge, &entry.id).await?
-                && let Ok(charge) = serde_json::from_str::<Value>(&doc.body)
-                && let Some(fingerprint) = charge_fingerprint(&charge)
-            {
-                cards.push(fingerprint);
-            }
-        }
-        match page.data.last().filter(|_| page.has_more) {
-            Some(last) => query.starting_after = Some(last.id.clone()),
-            None => break,
+    for entry in super::all_stored(app, account, Kind::CustomerCharge, query, CUSTOMER_CHARGES_READ).await? {
+        if let Some(doc) = app.store.get(account, Kind::Charge, &entry.id).await?
+            && let Ok(charge) = serde_json::from_str::<Value>(&doc.body)
+            && let Some(fingerprint) = charge_fingerprint(&charge)
+        {
+            cards.push(fingerprint);
         }
     }
     Ok(cards)

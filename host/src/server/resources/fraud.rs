@@ -13,7 +13,7 @@ use super::{charges, feedback, reviews};
 use crate::server::api::{ApiError, Ctx, ids, params};
 use crate::server::context::Label;
 use crate::server::{App, events};
-use crate::store::{Doc, Kind, WriteBatch};
+use crate::store::{Doc, Kind, ListQuery, WriteBatch};
 
 const FRAUD_TYPES: &[&str] = &[
     "card_never_received",
@@ -70,6 +70,28 @@ pub async fn ingest_efw(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Respons
     feedback::label(&charge, Label::EarlyFraudWarning, now, &ctx.account, &mut batch);
     super::holdout::label_fraud(&app, &ctx.account, &charge_id, &mut batch).await?;
     commit_new(&app, &ctx, batch, Kind::EarlyFraudWarning, &efw, "radar.early_fraud_warning.created", now).await
+}
+
+/// Marks the charge's early fraud warnings no longer actionable, as Stripe does once the charge
+/// is disputed or fully refunded (nothing left to refund to head off a dispute), each with a
+/// `radar.early_fraud_warning.updated` event. Called under the charge's lock.
+pub async fn settle_warnings(
+    app: &App,
+    account: &str,
+    charge_id: &str,
+    now: i64,
+    batch: &mut WriteBatch,
+) -> Result<(), ApiError> {
+    let query = ListQuery { limit: 100, tag: Some(charge_id.to_owned()), ..ListQuery::default() };
+    for doc in super::all_stored(app, account, Kind::EarlyFraudWarning, query, usize::MAX).await? {
+        let Ok(mut efw) = serde_json::from_str::<Value>(&doc.body) else { continue };
+        if efw["actionable"] == json!(true) {
+            efw["actionable"] = json!(false);
+            batch.docs.push(events::event("radar.early_fraud_warning.updated", &efw, now));
+            batch.docs.push(Doc { body: efw.to_string(), ..doc });
+        }
+    }
+    Ok(())
 }
 
 /// Commits `batch` with a new object of `kind` (tagged with its charge) and the event that
@@ -144,6 +166,7 @@ pub async fn ingest_dispute(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Res
         super::holdout::label_fraud(&app, &ctx.account, &charge_id, &mut batch).await?;
     }
     reviews::close_for_charge(&app, &ctx.account, &charge, "disputed", now, &mut batch).await?;
+    settle_warnings(&app, &ctx.account, &charge_id, now, &mut batch).await?;
     batch.docs.push(charges::charge_doc(&charge, charge["created"].as_i64().unwrap_or(now)));
     commit_new(&app, &ctx, batch, Kind::Dispute, &dispute, "charge.dispute.created", now).await
 }

@@ -237,20 +237,11 @@ async fn lists_containing(app: &App, ctx: &Ctx, url: &str, value: &str) -> Resul
     params::deny_unknown(&ctx.params, &allowed)?;
     let q = list::query(&ctx.params)?;
     let now = ids::now();
-    let mut scan =
-        ListQuery { limit: 100, tag: params::string(&ctx.params, "alias")?, created: q.created, ..q.clone() };
-    (scan.starting_after, scan.ending_before) = (None, None);
+    let scan = ListQuery { limit: 100, tag: params::string(&ctx.params, "alias")?, ..q.clone() };
     let mut holding = Vec::new();
-    loop {
-        let page = app.store.list(&ctx.account, Kind::ValueList, &scan).await?;
-        for doc in &page.data {
-            if holds(app, &ctx.account, doc, value, now).await? {
-                holding.push(doc.clone());
-            }
-        }
-        match page.data.last().filter(|_| page.has_more) {
-            Some(last) => scan.starting_after = Some(last.id.clone()),
-            None => break,
+    for doc in super::all_stored(app, &ctx.account, Kind::ValueList, scan, usize::MAX).await? {
+        if holds(app, &ctx.account, &doc, value, now).await? {
+            holding.push(doc);
         }
     }
     super::answer_list(app, ctx, Kind::ValueList, url, list::page_of(holding, &q)).await

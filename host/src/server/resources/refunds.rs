@@ -91,6 +91,9 @@ pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, A
     }
     let closed = if fraudulent { "refunded_as_fraud" } else { "refunded" };
     reviews::close_for_charge(&app, &ctx.account, &charge, closed, now, &mut batch).await?;
+    if charge["refunded"] == json!(true) {
+        super::fraud::settle_warnings(&app, &ctx.account, &charge_id, now, &mut batch).await?;
+    }
     batch.docs.push(Doc {
         kind: Kind::Refund,
         id: refund["id"].as_str().unwrap_or_default().to_owned(),
