@@ -234,21 +234,11 @@ fn engine_error(message: &str) -> ApiError {
     ApiError::internal("engine_unavailable", format!("The scoring engine could not be built: {message}"))
 }
 
-/// Every object of a kind (all pages), optionally with a tag.
+/// Every object of a kind (all pages), optionally with a tag, oldest first.
 pub async fn all_docs(store: &dyn Store, account: &str, kind: Kind, tag: Option<&str>) -> Result<Vec<Value>, ApiError> {
-    let mut out = Vec::new();
-    let mut query = ListQuery { limit: 100, tag: tag.map(str::to_owned), ..ListQuery::default() };
-    loop {
-        let page = store.list(account, kind, &query).await?;
-        let last = page.data.last().map(|d| d.id.clone());
-        out.extend(page.data.iter().filter_map(|d| serde_json::from_str::<Value>(&d.body).ok()));
-        match (page.has_more, last) {
-            (true, Some(id)) => query.starting_after = Some(id),
-            _ => break,
-        }
-    }
-    out.reverse();
-    Ok(out)
+    let query = ListQuery { limit: 100, tag: tag.map(str::to_owned), ..ListQuery::default() };
+    let docs = store.list_all(account, kind, query, usize::MAX).await?;
+    Ok(docs.iter().rev().filter_map(|d| serde_json::from_str::<Value>(&d.body).ok()).collect())
 }
 
 /// The account's enabled rules as a rules file (`id: predicate` per line), oldest first.

@@ -95,6 +95,29 @@ pub trait Store: Send + Sync + 'static {
     /// How many objects of a kind carry a tag (list items per list, open reviews).
     async fn count(&self, account: &str, kind: Kind, tag: &str) -> Result<u64, StoreError>;
 
+    /// The objects `query` selects (its tag and creation range; its limit is the page size
+    /// read), newest first, page after page up to `most` of them.
+    async fn list_all(
+        &self,
+        account: &str,
+        kind: Kind,
+        mut query: ListQuery,
+        most: usize,
+    ) -> Result<Vec<Doc>, StoreError> {
+        (query.starting_after, query.ending_before) = (None, None);
+        let mut out = Vec::new();
+        while out.len() < most {
+            let page = self.list(account, kind, &query).await?;
+            query.starting_after = page.data.last().filter(|_| page.has_more).map(|d| d.id.clone());
+            out.extend(page.data);
+            if query.starting_after.is_none() {
+                break;
+            }
+        }
+        out.truncate(most);
+        Ok(out)
+    }
+
     /// The idempotency record for a key, if a request with it completed.
     async fn idempotency(&self, account: &str, key: &str) -> Result<Option<IdempotencyRecord>, StoreError>;
 

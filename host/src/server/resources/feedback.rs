@@ -87,7 +87,7 @@ const CUSTOMER_CHARGES_READ: usize = 1_000;
 async fn customer_cards(app: &App, account: &str, customer: &str) -> Result<Vec<String>, ApiError> {
     let query = ListQuery { limit: 100, tag: Some(customer.to_owned()), ..ListQuery::default() };
     let mut cards = Vec::new();
-    for entry in super::all_stored(app, account, Kind::CustomerCharge, query, CUSTOMER_CHARGES_READ).await? {
+    for entry in app.store.list_all(account, Kind::CustomerCharge, query, CUSTOMER_CHARGES_READ).await? {
         if let Some(doc) = app.store.get(account, Kind::Charge, &entry.id).await?
             && let Ok(charge) = serde_json::from_str::<Value>(&doc.body)
             && let Some(fingerprint) = charge_fingerprint(&charge)

@@ -239,7 +239,7 @@ async fn lists_containing(app: &App, ctx: &Ctx, url: &str, value: &str) -> Resul
     let now = ids::now();
     let scan = ListQuery { limit: 100, tag: params::string(&ctx.params, "alias")?, ..q.clone() };
     let mut holding = Vec::new();
-    for doc in super::all_stored(app, &ctx.account, Kind::ValueList, scan, usize::MAX).await? {
+    for doc in app.store.list_all(&ctx.account, Kind::ValueList, scan, usize::MAX).await? {
         if holds(app, &ctx.account, &doc, value, now).await? {
             holding.push(doc);
         }

@@ -27,7 +27,7 @@ use super::App;
 use super::api::{ApiError, Ctx, json_response, list, params};
 use serde_json::Value;
 
-use crate::store::{Doc, IdempotencyRecord, Kind, ListQuery, Page, WriteBatch};
+use crate::store::{Doc, IdempotencyRecord, Kind, Page, WriteBatch};
 
 /// The answer an idempotency key already got.
 pub fn replay(r: &IdempotencyRecord) -> Response {
@@ -69,29 +69,6 @@ pub async fn stored_json(
     let doc = stored(app, account, kind, id, what, param).await?;
     serde_json::from_str(&doc.body)
         .map_err(|e| ApiError::internal("corrupt_object", format!("stored {what} {id} is unreadable: {e}")))
-}
-
-/// The objects of `kind` that `query` selects (its tag and creation range; its limit is the page
-/// size read), newest first, at most `most` of them: for filters the server applies itself.
-pub async fn all_stored(
-    app: &App,
-    account: &str,
-    kind: Kind,
-    mut query: ListQuery,
-    most: usize,
-) -> Result<Vec<Doc>, ApiError> {
-    (query.starting_after, query.ending_before) = (None, None);
-    let mut out = Vec::new();
-    while out.len() < most {
-        let page = app.store.list(account, kind, &query).await?;
-        query.starting_after = page.data.last().filter(|_| page.has_more).map(|d| d.id.clone());
-        out.extend(page.data);
-        if query.starting_after.is_none() {
-            break;
-        }
-    }
-    out.truncate(most);
-    Ok(out)
 }
 
 /// `GET …/{id}` of a stored object, with its `expand[]` fields.
