@@ -621,9 +621,30 @@ fn payment_evaluations_score_and_keep_no_card_number() {
                 as &str,
             card,
         ),
+        (
+            "payment_details[amount]=9&payment_details[currency]=usd&customer_details[emial]=d",
+            "customer_details[emial]",
+        ),
+        (
+            "payment_details[amount]=9&payment_details[currency]=usd&customer_details[email]=e%40x.com&payment_details[money_movement_details][card][presence]=x",
+            "payment_details[money_movement_details][card][presence]",
+        ),
+        (
+            &format!(
+                "payment_details[amount]=9&payment_details[currency]=usd&customer_details[name]=F&{card}[nubmer]=4242"
+            ),
+            &format!("{card}[nubmer]"),
+        ),
     ] {
         assert_refused(&server, "POST", "/v1/radar/payment_evaluations", body, param);
     }
+    assert_refused(
+        &server,
+        "POST",
+        "/v1/charges",
+        "amount=5&currency=usd&source[number]=4242424242424242&source[exp]=1",
+        "source[exp]",
+    );
 }
 
 /// List filters Stripe's clients send: `created` ranges, `types` for events, `payment_intent`

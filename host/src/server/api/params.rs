@@ -22,10 +22,15 @@ pub fn params(body: Value) -> Params {
 
 /// Refuses any parameter not in `allowed`, naming the first one.
 pub fn deny_unknown(p: &Params, allowed: &[&str]) -> Result<(), ApiError> {
-    match p.keys().find(|k| !allowed.contains(&k.as_str())) {
-        Some(k) => Err(ApiError::param("parameter_unknown", k, format!("Received unknown parameter: {k}"))),
-        None => Ok(()),
-    }
+    deny_unknown_in(p, "", allowed)
+}
+
+/// Refuses keys of the hash parameter `prefix` (`source`, `payment_details[…]`) that are not in
+/// `allowed`, naming the whole parameter (`source[nubmer]`).
+pub fn deny_unknown_in(p: &Params, prefix: &str, allowed: &[&str]) -> Result<(), ApiError> {
+    let Some(k) = p.keys().find(|k| !allowed.contains(&k.as_str())) else { return Ok(()) };
+    let name = if prefix.is_empty() { k.clone() } else { format!("{prefix}[{k}]") };
+    Err(ApiError::param("parameter_unknown", &name, format!("Received unknown parameter: {name}")))
 }
 
 /// An optional string parameter.

@@ -100,6 +100,7 @@ pub fn evaluation_payment(p: &Params, id: &str, created: i64) -> Result<Payment,
         Some(_) => return Err(ApiError::invalid("payment_details", "payment_details must be an object.")),
         None => return Err(ApiError::missing("payment_details")),
     };
+    check_evaluation_keys(p, &details)?;
     let mut payment = Map::new();
     for key in ["amount", "currency", "description", "statement_descriptor"] {
         if let Some(v) = details.get(key) {
@@ -165,6 +166,56 @@ pub fn evaluation_payment(p: &Params, id: &str, created: i64) -> Result<Payment,
     decode(payment, id, created)
 }
 
+/// Refuses unknown keys in a payment evaluation's hashes (a misspelt field would otherwise be
+/// scored as missing), naming the whole parameter.
+fn check_evaluation_keys(p: &Params, details: &Map<String, Value>) -> Result<(), ApiError> {
+    let hash = |v: Option<&Value>| v.and_then(Value::as_object).cloned();
+    if let Some(c) = hash(p.get("customer_details")) {
+        params::deny_unknown_in(&c, "customer_details", &["customer", "customer_account", "email", "name", "phone"])?;
+    }
+    let top = [
+        "amount",
+        "currency",
+        "description",
+        "statement_descriptor",
+        "shipping_details",
+        "payment_method_details",
+        "money_movement_details",
+    ];
+    params::deny_unknown_in(details, "payment_details", &top)?;
+    if let Some(pmd) = hash(details.get("payment_method_details")) {
+        let name = "payment_details[payment_method_details]";
+        params::deny_unknown_in(&pmd, name, &["payment_method", "billing_details", "card"])?;
+    }
+    if let Some(mm) = hash(details.get("money_movement_details")) {
+        let name = "payment_details[money_movement_details]";
+        params::deny_unknown_in(&mm, name, &["money_movement_type", "card"])?;
+        if let Some(card) = hash(mm.get("card")) {
+            params::deny_unknown_in(&card, &format!("{name}[card]"), &["customer_presence", "payment_type"])?;
+        }
+    }
+    if let Some(c) = hash(p.get("client_device_metadata_details")) {
+        params::deny_unknown_in(&c, "client_device_metadata_details", &["radar_session"])?;
+    }
+    Ok(())
+}
+
+/// The keys of a card hash, as Stripe's card source takes them.
+const CARD_HASH_KEYS: &[&str] = &[
+    "object",
+    "number",
+    "exp_month",
+    "exp_year",
+    "cvc",
+    "name",
+    "address_line1",
+    "address_line2",
+    "address_city",
+    "address_state",
+    "address_zip",
+    "address_country",
+];
+
 /// A card (and billing details) from a `source`: a test token, a test PaymentMethod id, or a
 /// card hash (`number`, `exp_month`, `exp_year`, `cvc`, `name`, `address_*`).
 fn card_from_source(source: &Value, param: &str) -> Result<(Value, Option<Value>), ApiError> {
@@ -180,6 +231,7 @@ fn card_from_source(source: &Value, param: &str) -> Result<(Value, Option<Value>
             )),
         },
         Value::Object(hash) => {
+            params::deny_unknown_in(hash, param, CARD_HASH_KEYS)?;
             let mut card = Map::new();
             for key in ["number", "exp_month", "exp_year"] {
                 match hash.get(key) {
