@@ -832,3 +832,50 @@ fn early_fraud_warnings_stop_being_actionable_once_settled() {
     assert_eq!(actionable(&other), false, "disputed");
     assert_eq!(list_ids(&server, "/v1/events?type=radar.early_fraud_warning.updated").len(), 2);
 }
+
+/// What happens to an evaluated payment at the outside processor comes back as events on the
+/// evaluation and as labels: the card's next evaluation sees its early fraud warning.
+#[test]
+fn payment_evaluation_events_feed_back_as_labels() {
+    let dir = TempDir::new("evaluation-events");
+    let server = Server::start(dir.path(), &[]);
+    let card = "payment_details[payment_method_details][payment_method]";
+    let evaluate = || {
+        let body = format!(
+            "payment_details[amount]=4000&payment_details[currency]=usd&customer_details[email]=erin%40example.com\
+             &{card}[number]=4000056655665556&{card}[exp_month]=3&{card}[exp_year]=2032"
+        );
+        let e = server.call("POST", "/v1/radar/payment_evaluations", &body);
+        assert_eq!(e.status, 200, "{}", e.body);
+        e.json()
+    };
+    let first = evaluate();
+    let id = first["id"].as_str().expect("id").to_owned();
+    let predicate = "Block+if+%3Aefw_count_on_card_all_time%3A+%3E%3D+1";
+    assert_eq!(server.call("POST", "/v1/ward/rules", &format!("id=warned&predicate={predicate}")).status, 200);
+    assert_eq!(evaluate()["recommended_action"], "continue", "no warning yet");
+    let path = format!("/v1/ward/payment_evaluations/{id}/events");
+    let reported = server.call(
+        "POST",
+        &path,
+        "type=early_fraud_warning_received&early_fraud_warning_received[fraud_type]=made_with_stolen_card",
+    );
+    assert_eq!(reported.status, 200, "{}", reported.body);
+    let events = reported.json()["events"].clone();
+    assert_eq!(events[0]["type"], "early_fraud_warning_received", "{events}");
+    assert_eq!(events[0]["early_fraud_warning_received"]["fraud_type"], "made_with_stolen_card");
+    assert_eq!(server.call("GET", &format!("/v1/radar/payment_evaluations/{id}"), "").json()["events"], events);
+    assert_eq!(evaluate()["recommended_action"], "block", "the card's warning is in its velocity");
+    let refunded = server.call("POST", &path, "type=refunded&refunded[reason]=requested_by_customer");
+    assert_eq!(refunded.json()["events"].as_array().map(Vec::len), Some(2), "{}", refunded.body);
+    assert_refused(&server, "POST", &path, "type=chargeback", "type");
+    assert_refused(&server, "POST", &path, "type=dispute_opened", "dispute_opened[reason]");
+    assert_refused(&server, "POST", &path, "type=refunded&refunded[reason]=oops", "refunded[reason]");
+    assert_refused(&server, "POST", &path, "type=refunded&refunded[amount]=5", "refunded[amount]");
+    assert_eq!(
+        server
+            .call("POST", "/v1/ward/payment_evaluations/peval_nope/events", "type=refunded&refunded[reason]=duplicate")
+            .status,
+        404
+    );
+}

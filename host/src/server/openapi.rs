@@ -20,6 +20,12 @@ const OPERATIONS: &[(&str, &str, &str, &[&str])] = &[
     ("get", "/v1/radar/payment_evaluations/{id}", "Retrieve a payment evaluation", &[]),
     (
         "post",
+        "/v1/ward/payment_evaluations/{id}/events",
+        "Report what happened to an evaluated payment (a label)",
+        &["type", "early_fraud_warning_received", "dispute_opened", "refunded"],
+    ),
+    (
+        "post",
         "/v1/charges",
         "Create (score and record) a charge; 402 when blocked or declined",
         &[

@@ -12,6 +12,7 @@ use ward_core::outcome::OutcomeType;
 use super::payment_input::{self, SIGNAL_FIELDS};
 use crate::server::App;
 use crate::server::api::{ApiError, Ctx, ids, params};
+use crate::server::context::Label;
 use crate::server::scoring;
 use crate::store::{Doc, Kind, WriteBatch};
 
@@ -52,7 +53,7 @@ pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, A
         "signals": {"fraudulent_payment": {"evaluated_at": now, "risk_level": a.outcome.risk_level.as_str(), "score": score}},
         "events": [],
         "outcome": Value::Null,
-        "ward": {"assessment": a, "holdout": scored.held_out_from.is_some()},
+        "ward": {"assessment": a, "holdout": scored.held_out_from.is_some(), "entities": scored.entity_keys},
     });
     let mut batch = WriteBatch { entities: scored.entity_ops.clone(), ..WriteBatch::default() };
     batch.entities.push(super::holdout::stats_ops(&scored));
@@ -69,4 +70,53 @@ pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, A
 /// `GET /v1/radar/payment_evaluations/{id}`.
 pub async fn retrieve(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ctx) -> Result<Response, ApiError> {
     super::retrieve_stored(&app, &ctx, Kind::PaymentEvaluation, &id, "payment evaluation").await
+}
+
+/// `POST /v1/ward/payment_evaluations/{id}/events`: what happened to an evaluated payment at the
+/// outside processor, recorded in the evaluation's `events` (Stripe's types and shapes) and fed
+/// back as labels, as a charge's dispute, warning or refund is: `dispute_opened` (with
+/// `dispute_opened[reason]`; `fraudulent` is a fraud label), `early_fraud_warning_received`
+/// (`[fraud_type]`), `refunded` (`[reason]`; `fraudulent` is a fraud label).
+pub async fn report_event(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ctx) -> Result<Response, ApiError> {
+    if let Some(r) = &ctx.replay {
+        return Ok(super::replay(r));
+    }
+    let kinds = ["dispute_opened", "early_fraud_warning_received", "refunded"];
+    params::deny_unknown(&ctx.params, &["type", "dispute_opened", "early_fraud_warning_received", "refunded"])?;
+    let kind = params::one_of(&ctx.params, "type", &kinds)?.ok_or_else(|| ApiError::missing("type"))?;
+    let details = ctx.params.get(&kind).and_then(Value::as_object).cloned().unwrap_or_default();
+    let (field, allowed) = match kind.as_str() {
+        "dispute_opened" => ("reason", super::fraud::DISPUTE_REASONS),
+        "early_fraud_warning_received" => ("fraud_type", super::fraud::FRAUD_TYPES),
+        _ => ("reason", &["duplicate", "fraudulent", "requested_by_customer"][..]),
+    };
+    params::deny_unknown_in(&details, &kind, &[field])?;
+    let name = format!("{kind}[{field}]");
+    let value = params::one_of(&details, field, allowed)
+        .map_err(|_| ApiError::invalid(&name, format!("Invalid {name}: must be one of {}", allowed.join(", "))))?
+        .ok_or_else(|| ApiError::missing(&name))?;
+    let label = match (kind.as_str(), value.as_str()) {
+        ("early_fraud_warning_received", _) => Some(Label::EarlyFraudWarning),
+        ("dispute_opened", "fraudulent") => Some(Label::Dispute),
+        ("refunded", "fraudulent") => Some(Label::Fraud),
+        ("refunded", _) => Some(Label::Refund),
+        _ => None,
+    };
+    // Events of one evaluation take turns: each appends to its list.
+    let _lock = app.lock(&ctx.account, &id).await?;
+    let doc = super::stored(&app, &ctx.account, Kind::PaymentEvaluation, &id, "payment evaluation", "id").await?;
+    let mut evaluation: Value = serde_json::from_str(&doc.body).map_err(|e| {
+        ApiError::internal("corrupt_object", format!("stored payment evaluation {id} is unreadable: {e}"))
+    })?;
+    let now = ids::now();
+    let mut batch = WriteBatch::default();
+    if let Some(label) = label {
+        // Labels need the payment's entities, which evaluations record from this version on.
+        super::feedback::label(&evaluation, label, now, &ctx.account, &mut batch);
+    }
+    if let Some(events) = evaluation["events"].as_array_mut() {
+        events.push(json!({"type": kind, "occurred_at": now, kind.as_str(): {field: value}}));
+    }
+    batch.docs.push(Doc { body: evaluation.to_string(), ..doc });
+    ctx.commit_and_answer(batch, StatusCode::OK, evaluation.to_string()).await
 }

@@ -15,7 +15,7 @@ use crate::server::context::Label;
 use crate::server::{App, events};
 use crate::store::{Doc, Kind, ListQuery, WriteBatch};
 
-const FRAUD_TYPES: &[&str] = &[
+pub const FRAUD_TYPES: &[&str] = &[
     "card_never_received",
     "fraudulent_card_application",
     "made_with_counterfeit_card",
@@ -25,7 +25,7 @@ const FRAUD_TYPES: &[&str] = &[
     "unauthorized_use_of_card",
 ];
 
-const DISPUTE_REASONS: &[&str] = &[
+pub const DISPUTE_REASONS: &[&str] = &[
     "bank_cannot_process",
     "check_returned",
     "credit_not_processed",

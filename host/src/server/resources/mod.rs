@@ -169,6 +169,7 @@ pub fn routes() -> Router<Arc<App>> {
     Router::new()
         .route("/v1/radar/payment_evaluations", post(evaluations::create))
         .route("/v1/radar/payment_evaluations/{id}", get(evaluations::retrieve))
+        .route("/v1/ward/payment_evaluations/{id}/events", post(evaluations::report_event))
         .route("/v1/charges", post(charges::create).get(charges::list))
         .route("/v1/charges/{id}", get(charges::retrieve).post(charges::update))
         .route("/v1/charges/{id}/capture", post(charges::capture))
