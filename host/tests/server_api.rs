@@ -878,4 +878,18 @@ fn payment_evaluation_events_feed_back_as_labels() {
             .status,
         404
     );
+
+    // A fraudulent refund puts the card and email on the default block lists, as for a charge.
+    let body = format!(
+        "payment_details[amount]=900&payment_details[currency]=usd&customer_details[email]=Frank%40Example.com\
+         &{card}[number]=6011111111111117&{card}[exp_month]=4&{card}[exp_year]=2033"
+    );
+    let other = server.call("POST", "/v1/radar/payment_evaluations", &body).json();
+    let fingerprint =
+        other["payment_details"]["payment_method_details"]["card"]["fingerprint"].as_str().expect("fp").to_owned();
+    let path = format!("/v1/ward/payment_evaluations/{}/events", other["id"].as_str().expect("id"));
+    assert_eq!(server.call("POST", &path, "type=refunded&refunded[reason]=fraudulent").status, 200);
+    let on = |value: &str| list_ids(&server, &format!("/v1/radar/value_lists?contains={value}"));
+    assert_eq!(on("frank%40example.com"), vec!["rsl_default_block_email".to_owned()]);
+    assert_eq!(on(&fingerprint), vec!["rsl_default_block_card_fingerprint".to_owned()]);
 }

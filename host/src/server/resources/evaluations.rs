@@ -13,8 +13,10 @@ use super::payment_input::{self, SIGNAL_FIELDS};
 use crate::server::App;
 use crate::server::api::{ApiError, Ctx, ids, params};
 use crate::server::context::Label;
+use crate::server::locks::LISTS;
 use crate::server::scoring;
 use crate::store::{Doc, Kind, WriteBatch};
+use ward_core::lists::defaults::DefaultKind;
 
 const PARAMS: &[&str] =
     &["customer_details", "payment_details", "client_device_metadata_details", "metadata", "expand"];
@@ -102,8 +104,11 @@ pub async fn report_event(State(app): State<Arc<App>>, Path(id): Path<String>, c
         ("refunded", _) => Some(Label::Refund),
         _ => None,
     };
-    // Events of one evaluation take turns: each appends to its list.
+    // Events of one evaluation take turns: each appends to its list. A fraudulent refund also
+    // changes the default lists.
     let _lock = app.lock(&ctx.account, &id).await?;
+    let fraud_refund = kind == "refunded" && value == "fraudulent";
+    let _lists_lock = if fraud_refund { Some(app.lock(&ctx.account, LISTS).await?) } else { None };
     let doc = super::stored(&app, &ctx.account, Kind::PaymentEvaluation, &id, "payment evaluation", "id").await?;
     let mut evaluation: Value = serde_json::from_str(&doc.body).map_err(|e| {
         ApiError::internal("corrupt_object", format!("stored payment evaluation {id} is unreadable: {e}"))
@@ -114,9 +119,26 @@ pub async fn report_event(State(app): State<Arc<App>>, Path(id): Path<String>, c
         // Labels need the payment's entities, which evaluations record from this version on.
         super::feedback::label(&evaluation, label, now, &ctx.account, &mut batch);
     }
+    let mut publish = false;
+    if fraud_refund {
+        // As a charge refunded as fraudulent: its card and email go on the default block lists.
+        let card = &evaluation["payment_details"]["payment_method_details"]["card"];
+        let as_charge = json!({
+            "payment_method_details": {"card": card},
+            "customer": evaluation["customer_details"]["customer"],
+            "ward": {"email": evaluation["customer_details"]["email"]},
+        });
+        publish =
+            super::feedback::add_default_items(&app, &ctx.account, &as_charge, DefaultKind::Block, now, &mut batch)
+                .await?;
+    }
     if let Some(events) = evaluation["events"].as_array_mut() {
         events.push(json!({"type": kind, "occurred_at": now, kind.as_str(): {field: value}}));
     }
     batch.docs.push(Doc { body: evaluation.to_string(), ..doc });
-    ctx.commit_and_answer(batch, StatusCode::OK, evaluation.to_string()).await
+    let response = ctx.commit_and_answer(batch, StatusCode::OK, evaluation.to_string()).await?;
+    if publish {
+        crate::server::engines::items_changed(&app, &ctx.account).await?;
+    }
+    Ok(response)
 }
