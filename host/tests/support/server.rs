@@ -157,6 +157,21 @@ impl Server {
         self.call("POST", "/v1/charges", body)
     }
 
+    /// The ids of a list answer (asserting it is a 200).
+    pub fn list_ids(&self, path: &str) -> Vec<String> {
+        let page = self.call("GET", path, "");
+        assert_eq!(page.status, 200, "{path}: {}", page.body);
+        let data = page.json()["data"].as_array().cloned().unwrap_or_default();
+        data.iter().map(|o| o["id"].as_str().unwrap_or("").to_owned()).collect()
+    }
+
+    /// Asserts a request is refused with a 400 naming `param`.
+    pub fn assert_refused(&self, method: &str, path: &str, body: &str, param: &str) {
+        let bad = self.call(method, path, body);
+        assert_eq!(bad.status, 400, "{method} {path} {body}: {}", bad.body);
+        assert_eq!(bad.json()["error"]["param"], param, "{method} {path} {body}: {}", bad.body);
+    }
+
     /// Creates a charge with an `Idempotency-Key`.
     pub fn charge_with_key(&self, key: &str, body: &str) -> Response {
         let auth = format!("Bearer {API_KEY}");
