@@ -56,6 +56,26 @@ allow = v1.radar.value_list_items.list(params={"value_list": "rsl_default_allow_
 assert any(i.value == f"pysafe-{tag}@example.com" for i in allow)
 ok("refund as fraudulent and mark as safe teach the default lists")
 
+# A payment evaluation, as a merchant scoring before an outside processor sends it.
+evaluation = v1.radar.payment_evaluations.create(
+    params={
+        "customer_details": {"email": f"pyeval-{tag}@example.com", "name": "Eve"},
+        "payment_details": {
+            "amount": 2200,
+            "currency": "usd",
+            "payment_method_details": {"payment_method": "pm_card_unionpay"},
+            "money_movement_details": {
+                "money_movement_type": "card",
+                "card": {"customer_presence": "on_session", "payment_type": "one_off"},
+            },
+        },
+    }
+)
+assert evaluation.object == "radar.payment_evaluation" and evaluation.payment_details.amount == 2200
+assert evaluation.recommended_action in ("continue", "block", "request_three_d_secure")
+assert evaluation.signals.fraudulent_payment.risk_level in ("normal", "elevated", "highest")
+ok(f"payment evaluation {evaluation.id}: {evaluation.recommended_action}")
+
 # Errors carry the parameter.
 try:
     v1.charges.create(params={"currency": "usd"})
