@@ -28,13 +28,7 @@ fn created(p: &Params) -> Result<Option<(i64, i64)>, ApiError> {
         Some(Value::Object(b)) => b,
         Some(_) => return integer(p, "created").map(|t| t.map(|t| (t, t))),
     };
-    if let Some(k) = bounds.keys().find(|k| !["gt", "gte", "lt", "lte"].contains(&k.as_str())) {
-        return Err(ApiError::param(
-            "parameter_unknown",
-            &format!("created[{k}]"),
-            format!("Received unknown parameter: created[{k}]. created takes gt, gte, lt and lte."),
-        ));
-    }
+    super::params::deny_unknown_in(bounds, "created", &["gt", "gte", "lt", "lte"])?;
     let bound = |k: &str| {
         integer(bounds, k).map_err(|_| {
             ApiError::param(
@@ -58,6 +52,14 @@ fn created(p: &Params) -> Result<Option<(i64, i64)>, ApiError> {
         range.1 = range.1.min(t);
     }
     Ok(Some(range))
+}
+
+/// Refuses parameters other than the pagination ones and `filters`, then reads the query.
+pub fn query_with(p: &Params, filters: &[&str]) -> Result<ListQuery, ApiError> {
+    let mut allowed = PAGINATION.to_vec();
+    allowed.extend_from_slice(filters);
+    super::params::deny_unknown(p, &allowed)?;
+    query(p)
 }
 
 /// The parameters every list endpoint takes.

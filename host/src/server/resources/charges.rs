@@ -254,10 +254,7 @@ pub async fn list(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, Api
     if ctx.params.contains_key("risk_level") {
         return Err(ApiError::invalid("risk_level", "Filter charges by customer or by risk_level, not both."));
     }
-    let mut allowed = crate::server::api::list::PAGINATION.to_vec();
-    allowed.push("customer");
-    params::deny_unknown(&ctx.params, &allowed)?;
-    let mut q = crate::server::api::list::query(&ctx.params)?;
+    let mut q = crate::server::api::list::query_with(&ctx.params, &["customer"])?;
     q.tag = Some(customer);
     let entries = app.store.list(&ctx.account, Kind::CustomerCharge, &q).await?;
     let mut charges = Vec::with_capacity(entries.data.len());

@@ -90,7 +90,7 @@ pub async fn report_event(State(app): State<Arc<App>>, Path(id): Path<String>, c
     let (field, allowed) = match kind.as_str() {
         "dispute_opened" => ("reason", super::fraud::DISPUTE_REASONS),
         "early_fraud_warning_received" => ("fraud_type", super::fraud::FRAUD_TYPES),
-        _ => ("reason", &["duplicate", "fraudulent", "requested_by_customer"][..]),
+        _ => ("reason", super::refunds::REASONS),
     };
     params::deny_unknown_in(&details, &kind, &[field])?;
     let name = format!("{kind}[{field}]");
@@ -122,15 +122,9 @@ pub async fn report_event(State(app): State<Arc<App>>, Path(id): Path<String>, c
     let mut publish = false;
     if fraud_refund {
         // As a charge refunded as fraudulent: its card and email go on the default block lists.
-        let card = &evaluation["payment_details"]["payment_method_details"]["card"];
-        let as_charge = json!({
-            "payment_method_details": {"card": card},
-            "customer": evaluation["customer_details"]["customer"],
-            "ward": {"email": evaluation["customer_details"]["email"]},
-        });
+        let payer = super::feedback::Payer::of_evaluation(&evaluation);
         publish =
-            super::feedback::add_default_items(&app, &ctx.account, &as_charge, DefaultKind::Block, now, &mut batch)
-                .await?;
+            super::feedback::add_default_items(&app, &ctx.account, &payer, DefaultKind::Block, now, &mut batch).await?;
     }
     if let Some(events) = evaluation["events"].as_array_mut() {
         events.push(json!({"type": kind, "occurred_at": now, kind.as_str(): {field: value}}));

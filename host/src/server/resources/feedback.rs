@@ -13,14 +13,45 @@ use crate::server::api::ApiError;
 use crate::server::context::{self, Label};
 use crate::store::{Doc, Kind, ListQuery, WriteBatch};
 
-/// The first email on a charge (recorded when it was scored).
-pub fn charge_email(charge: &Value) -> Option<String> {
-    charge["ward"]["email"].as_str().map(str::to_owned)
+/// What feedback puts on the default lists about a payment: its card, its first email, and its
+/// customer (whose other cards a block also covers).
+pub struct Payer {
+    /// The card fingerprint.
+    pub fingerprint: Option<String>,
+    /// The first email (receipt, billing, then customer).
+    pub email: Option<String>,
+    /// The customer id.
+    pub customer: Option<String>,
+}
+
+impl Payer {
+    /// A stored charge's (its first email was recorded when it was scored).
+    pub fn of_charge(charge: &Value) -> Payer {
+        Payer {
+            fingerprint: charge_fingerprint(charge),
+            email: text(&charge["ward"]["email"]),
+            customer: text(&charge["customer"]),
+        }
+    }
+
+    /// A stored payment evaluation's.
+    pub fn of_evaluation(evaluation: &Value) -> Payer {
+        let customer = &evaluation["customer_details"];
+        Payer {
+            fingerprint: text(&evaluation["payment_details"]["payment_method_details"]["card"]["fingerprint"]),
+            email: text(&customer["email"]),
+            customer: text(&customer["customer"]),
+        }
+    }
+}
+
+fn text(v: &Value) -> Option<String> {
+    v.as_str().map(str::to_owned)
 }
 
 /// The card fingerprint of a charge.
-pub fn charge_fingerprint(charge: &Value) -> Option<String> {
-    charge["payment_method_details"]["card"]["fingerprint"].as_str().map(str::to_owned)
+fn charge_fingerprint(charge: &Value) -> Option<String> {
+    text(&charge["payment_method_details"]["card"]["fingerprint"])
 }
 
 /// Applies a `fraud_details[user_report]`. Returns whether the lists changed (after the commit,
@@ -40,22 +71,22 @@ pub async fn user_report(
             super::holdout::label_fraud(app, account, id, batch).await?;
         }
     }
-    add_default_items(app, account, charge, kind, now, batch).await
+    add_default_items(app, account, &Payer::of_charge(charge), kind, now, batch).await
 }
 
-/// Adds the charge's card fingerprint and email to a kind of default list, counting the change
+/// Adds the payer's card fingerprint and email to a kind of default list, counting the change
 /// in `batch`. Returns whether it added any.
 pub async fn add_default_items(
     app: &App,
     account: &str,
-    charge: &Value,
+    payer: &Payer,
     kind: DefaultKind,
     now: i64,
     batch: &mut WriteBatch,
 ) -> Result<bool, ApiError> {
-    let mut items = feedback_items(kind, charge_fingerprint(charge).as_deref(), charge_email(charge).as_deref(), now);
+    let mut items = feedback_items(kind, payer.fingerprint.as_deref(), payer.email.as_deref(), now);
     if kind == DefaultKind::Block
-        && let Some(customer) = charge["customer"].as_str()
+        && let Some(customer) = &payer.customer
     {
         // As in Radar: a customer's other cards go on the block list with the one used.
         for fingerprint in customer_cards(app, account, customer).await? {

@@ -232,10 +232,7 @@ pub async fn list(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, Api
 /// by the query's cursor and limit. An account has few lists: all are read, and each is checked
 /// with one lookup of the item the value would be (an item's id derives from list and value).
 async fn lists_containing(app: &App, ctx: &Ctx, url: &str, value: &str) -> Result<Response, ApiError> {
-    let mut allowed = list::PAGINATION.to_vec();
-    allowed.extend(["alias", "contains"]);
-    params::deny_unknown(&ctx.params, &allowed)?;
-    let q = list::query(&ctx.params)?;
+    let q = list::query_with(&ctx.params, &["alias", "contains"])?;
     let now = ids::now();
     let scan = ListQuery { limit: 100, tag: params::string(&ctx.params, "alias")?, ..q.clone() };
     let mut holding = Vec::new();

@@ -75,12 +75,10 @@ pub async fn stored_json(
 pub async fn retrieve_stored(app: &App, ctx: &Ctx, kind: Kind, id: &str, what: &str) -> Result<Response, ApiError> {
     params::deny_unknown(&ctx.params, &["expand"])?;
     let fields = expand::fields(&ctx.params, kind, "")?;
-    let doc = stored(app, &ctx.account, kind, id, what, "id").await?;
     if fields.is_empty() {
-        return Ok(json_response(StatusCode::OK, doc.body));
+        return Ok(json_response(StatusCode::OK, stored(app, &ctx.account, kind, id, what, "id").await?.body));
     }
-    let mut object: Value = serde_json::from_str(&doc.body)
-        .map_err(|e| ApiError::internal("corrupt_object", format!("stored {what} {id} is unreadable: {e}")))?;
+    let mut object = stored_json(app, &ctx.account, kind, id, what, "id").await?;
     expand::apply(app, &ctx.account, &mut object, &fields).await?;
     Ok(json_response(StatusCode::OK, object.to_string()))
 }
@@ -95,10 +93,7 @@ pub async fn list_stored(
     filters: &[&str],
     tag: impl FnOnce(&params::Params) -> Result<Option<String>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let mut allowed = list::PAGINATION.to_vec();
-    allowed.extend_from_slice(filters);
-    params::deny_unknown(&ctx.params, &allowed)?;
-    let mut q = list::query(&ctx.params)?;
+    let mut q = list::query_with(&ctx.params, filters)?;
     q.tag = tag(&ctx.params)?;
     let page = app.store.list(&ctx.account, kind, &q).await?;
     answer_list(app, ctx, kind, url, page).await

@@ -16,6 +16,9 @@ use crate::server::locks::LISTS;
 use crate::server::{App, events};
 use crate::store::{Doc, Kind, WriteBatch};
 
+/// A refund's `reason`, as Stripe's.
+pub const REASONS: &[&str] = &["duplicate", "fraudulent", "requested_by_customer"];
+
 /// `POST /v1/refunds`.
 pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, ApiError> {
     if let Some(r) = &ctx.replay {
@@ -27,7 +30,7 @@ pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, A
     }
     let expand = super::expand::fields(&ctx.params, Kind::Refund, "")?;
     let charge_id = params::required_string(&ctx.params, "charge")?;
-    let reason = params::one_of(&ctx.params, "reason", &["duplicate", "fraudulent", "requested_by_customer"])?;
+    let reason = params::one_of(&ctx.params, "reason", REASONS)?;
     let metadata = params::metadata(&ctx.params, "metadata")?.unwrap_or_default();
     // Held to the commit: two refunds at once must not both pass the amount check.
     let _charge_lock = app.lock(&ctx.account, &charge_id).await?;
@@ -86,7 +89,15 @@ pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, A
     if fraudulent {
         charge["fraud_details"]["stripe_report"] = json!("fraudulent");
         charge["fraud_details"]["user_report"] = json!("fraudulent");
-        publish = feedback::add_default_items(&app, &ctx.account, &charge, DefaultKind::Block, now, &mut batch).await?;
+        publish = feedback::add_default_items(
+            &app,
+            &ctx.account,
+            &feedback::Payer::of_charge(&charge),
+            DefaultKind::Block,
+            now,
+            &mut batch,
+        )
+        .await?;
         super::holdout::label_fraud(&app, &ctx.account, &charge_id, &mut batch).await?;
     }
     let closed = if fraudulent { "refunded_as_fraud" } else { "refunded" };
