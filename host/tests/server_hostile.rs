@@ -59,6 +59,28 @@ fn cases() -> Vec<Case> {
         get("unknown path", "/v1/nothing_here", 404, None),
         get("unknown charge", "/v1/charges/ch_doesnotexist000000", 404, None),
         get("limit=1000 on a list", "/v1/charges?limit=1000", 400, Some("limit")),
+        post("currency that is no currency", "amount=2000&currency=zzz&source=tok_visa", 400, Some("currency")),
+        post("amount over eight digits", "amount=100000000&currency=usd&source=tok_visa", 400, Some("amount")),
+        post("malformed receipt_email", format!("{VALID}&receipt_email=not-an-email"), 400, Some("receipt_email")),
+        Case {
+            path: "/v1/radar/payment_evaluations".into(),
+            ..post(
+                "evaluation in no currency",
+                "payment_details[amount]=9&payment_details[currency]=xyz&customer_details[email]=a%40example.com",
+                400,
+                Some("payment_details[currency]"),
+            )
+        },
+        Case {
+            path: "/v1/radar/payment_evaluations".into(),
+            ..post(
+                "evaluation with a malformed email",
+                "payment_details[amount]=9&payment_details[currency]=eur&customer_details[email]=a%40b",
+                400,
+                Some("customer_details[email]"),
+            )
+        },
+        get("cursor naming no charge", "/v1/charges?starting_after=ch_gone", 404, Some("starting_after")),
     ]
 }
 

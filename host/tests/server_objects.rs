@@ -15,7 +15,7 @@ fn payment_evaluations_score_and_keep_no_card_number() {
     let server = Server::start(dir.path(), &[]);
     let card = "payment_details[payment_method_details][payment_method]";
     let body = format!(
-        "payment_details[amount]=2500&payment_details[currency]=usd&customer_details[email]=ann%40example.com\
+        "payment_details[amount]=2500&payment_details[currency]=USD&customer_details[email]=ann%40example.com\
          &{card}[number]=4242424242424242&{card}[exp_month]=6&{card}[exp_year]=2031&{card}[cvc]=987"
     );
     let created = server.call("POST", "/v1/radar/payment_evaluations", &body);
@@ -26,6 +26,7 @@ fn payment_evaluations_score_and_keep_no_card_number() {
     assert_eq!(e["signals"]["fraudulent_payment"]["risk_level"], "normal");
     assert_eq!(e["ward"]["assessment"]["outcome"]["type"], "authorized");
     assert_eq!(e["payment_details"]["amount"], 2500, "the amount as scored, an integer");
+    assert_eq!(e["payment_details"]["currency"], "usd", "in lower case, as Stripe writes currencies");
     assert_eq!(e["payment_details"]["payment_method_details"]["card"]["last4"], "4242");
     let id = e["id"].as_str().expect("id");
     let stored = server.call("GET", &format!("/v1/radar/payment_evaluations/{id}"), "");
@@ -85,33 +86,77 @@ fn payment_evaluations_score_and_keep_no_card_number() {
     );
 }
 
-/// List filters Stripe's clients send: `created` ranges, `types` for events, `payment_intent`
-/// (which no Ward object has); a malformed one is a 400 naming it, never ignored.
+/// List filters Stripe's clients send: `created` ranges, `type` (groups such as `charge.*`) and
+/// `types[]` for events, `payment_intent` (which no Ward object has), cursors; a malformed one
+/// is a 400 naming it, an unknown cursor a 404 naming it, never ignored.
 #[test]
 fn list_filters_are_applied_or_refused() {
     let dir = TempDir::new("filters");
     let server = Server::start(dir.path(), &[]);
     let first = server.charge("amount=1500&currency=usd&source=tok_visa").json();
     let second = server.charge("amount=2500&currency=usd&source=tok_mastercard").json();
+    let elevated = server.charge("amount=3500&currency=usd&source=pm_card_riskLevelElevated").json();
+    assert_eq!(elevated["outcome"]["type"], "manual_review", "{elevated}");
     let at = first["created"].as_i64().expect("created");
     let ids = |path: &str| server.list_ids(path);
-    let both = vec![second["id"].as_str().expect("id").to_owned(), first["id"].as_str().expect("id").to_owned()];
-    assert_eq!(ids(&format!("/v1/charges?created[gte]={}&created[lt]={}", at - 60, at + 3_600)), both);
+    let id_of = |c: &serde_json::Value| c["id"].as_str().expect("id").to_owned();
+    let both = vec![id_of(&second), id_of(&first)];
+    let all = [vec![id_of(&elevated)], both.clone()].concat();
+    assert_eq!(ids(&format!("/v1/charges?created[gte]={}&created[lt]={}", at - 60, at + 3_600)), all);
     assert!(ids(&format!("/v1/charges?created[gt]={}", at + 3_600)).is_empty(), "all are older");
     assert!(ids(&format!("/v1/charges?created[lte]={}", at - 1)).is_empty(), "none before the first");
     assert!(ids(&format!("/v1/charges?created={at}")).contains(&both[1]));
-    assert_eq!(ids(&format!("/v1/events?types[]=charge.succeeded&created[gte]={at}")).len(), 2);
-    assert!(ids("/v1/events?types[]=review.opened").is_empty());
+    assert_eq!(ids(&format!("/v1/events?types[]=charge.succeeded&created[gte]={at}")).len(), 3);
+    // Event types: one, several, a group; each the unfiltered list's events of those types.
+    let events: Vec<(String, String)> = server.call("GET", "/v1/events?limit=100", "").json()["data"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .map(|e| (e["id"].as_str().unwrap_or("").to_owned(), e["type"].as_str().unwrap_or("").to_owned()))
+        .collect();
+    let of = |types: &[&str]| -> Vec<String> {
+        events.iter().filter(|(_, t)| types.contains(&t.as_str())).map(|(id, _)| id.clone()).collect()
+    };
+    assert_eq!(of(&["review.opened"]).len(), 1);
+    for (path, types) in [
+        ("/v1/events?types[]=review.opened", &["review.opened"][..]),
+        ("/v1/events?types[]=charge.succeeded&types[]=review.opened", &["charge.succeeded", "review.opened"]),
+        ("/v1/events?type=charge.*", &["charge.succeeded"]),
+        ("/v1/events?type=review.*&limit=1", &["review.opened"]),
+        ("/v1/events?type=charge.dispute.*", &[]),
+        ("/v1/events?type=issuing_authorization.*", &[]),
+    ] {
+        assert_eq!(ids(path), of(types), "{path}");
+    }
+    assert_eq!(ids("/v1/events?type=*").len(), events.len());
+    let mixed = of(&["charge.succeeded", "review.opened"]);
+    let next = format!("/v1/events?types[]=charge.succeeded&types[]=review.opened&limit=2&starting_after={}", mixed[1]);
+    assert_eq!(ids(&next), mixed[2..4].to_vec(), "pages through several types");
     assert!(ids("/v1/radar/early_fraud_warnings?payment_intent=pi_123").is_empty());
+    let too_many = (0..21).map(|i| format!("types[]=t{i}")).collect::<Vec<_>>().join("&");
     for (path, param) in [
         ("/v1/charges?created[since]=5", "created[since]"),
         ("/v1/charges?created[gte]=soon", "created[gte]"),
         ("/v1/charges?created=yesterday", "created"),
-        ("/v1/events?types[]=charge.succeeded&types[]=charge.failed", "types"),
         ("/v1/events?type=charge.failed&types[]=charge.succeeded", "types"),
+        ("/v1/events?type=charge*", "type"),
+        (&format!("/v1/events?{too_many}"), "types"),
     ] {
         server.assert_refused("GET", path, "", param);
     }
+    // A cursor naming no object is refused (an empty page would end a client's paging early);
+    // the last object's id is a fine cursor with nothing after it.
+    for (path, param) in [
+        ("/v1/charges?starting_after=ch_gone", "starting_after"),
+        ("/v1/events?type=review.*&ending_before=evt_gone", "ending_before"),
+        ("/v1/reviews?starting_after=prv_gone", "starting_after"),
+    ] {
+        let r = server.call("GET", path, "");
+        assert_eq!(r.status, 404, "{path}: {}", r.body);
+        assert_eq!(r.json()["error"]["param"], param, "{path}");
+        assert_eq!(r.json()["error"]["code"], "resource_missing", "{path}");
+    }
+    assert!(ids(&format!("/v1/charges?starting_after={}", all[2])).is_empty());
 }
 
 /// `customer` and `contains` filters and `expand[]`, in lists and single objects: applied, or

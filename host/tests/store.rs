@@ -67,7 +67,7 @@ fn query(limit: usize, after: Option<&str>, before: Option<&str>, tag: Option<&s
         limit,
         starting_after: after.map(str::to_owned),
         ending_before: before.map(str::to_owned),
-        tag: tag.map(str::to_owned),
+        tags: tag.into_iter().map(str::to_owned).collect(),
         created: None,
     }
 }
@@ -156,42 +156,57 @@ async fn pagination(env: &Env) {
 }
 
 /// Counts per tag follow upserts that change the tag, and deletes.
-/// `created` ranges, checked against a plain filter over every range, direction, tag and page
-/// size: objects created 100 s apart, one of them 120 s out of order (replicas' clocks).
+/// `created` ranges and tag filters (none, one, two tags merged), checked against a plain
+/// filter over every range, direction, tag set and page size: objects created 100 s apart, one
+/// of them 120 s out of order (replicas' clocks).
 async fn created_ranges(env: &Env) {
     let s = &*env.store;
     let t0 = 1_700_000_000;
     let mut made = Vec::new();
     for i in 0..30i64 {
         let created = if i == 17 { t0 + 1_580 } else { t0 + i * 100 };
-        let tag = if i % 3 == 0 { "three" } else { "other" };
+        let tag = if i % 3 == 0 {
+            "three"
+        } else if i % 5 == 0 {
+            "five"
+        } else {
+            "other"
+        };
         let id = format!("evt_{i:02}");
         let d = Doc { kind: Kind::Event, id: id.clone(), created, tag: Some(tag.into()), body: "{}".into() };
         s.commit(A, docs(vec![d])).await.unwrap();
         made.push((id, created, tag));
     }
     let ranges = [
-        (t0 + 450, t0 + 1_750),
-        (t0, t0),
-        (t0 + 1_580, t0 + 1_600),
-        (t0 + 1_590, t0 + 1_700),
-        (i64::MIN, t0 + 250),
-        (t0 + 2_850, i64::MAX),
-        (t0 + 5_000, i64::MAX),
-        (t0 + 1_250, t0 + 1_249),
+        None,
+        Some((t0 + 450, t0 + 1_750)),
+        Some((t0, t0)),
+        Some((t0 + 1_580, t0 + 1_600)),
+        Some((t0 + 1_590, t0 + 1_700)),
+        Some((i64::MIN, t0 + 250)),
+        Some((t0 + 2_850, i64::MAX)),
+        Some((t0 + 5_000, i64::MAX)),
+        Some((t0 + 1_250, t0 + 1_249)),
     ];
+    let tag_sets: [&[&str]; 4] = [&[], &["three"], &["five", "three"], &["five", "nothing"]];
     for range in ranges {
-        for tag in [None, Some("three")] {
+        let (from, to) = range.unwrap_or((i64::MIN, i64::MAX));
+        for tags in tag_sets {
             let want: Vec<&str> = made
                 .iter()
                 .rev()
-                .filter(|(_, c, t)| (range.0..=range.1).contains(c) && tag.is_none_or(|g| g == *t))
+                .filter(|(_, c, t)| (from..=to).contains(c) && (tags.is_empty() || tags.contains(t)))
                 .map(|(id, _, _)| id.as_str())
                 .collect();
+            let filtered = |limit, after: Option<&str>, before: Option<&str>| {
+                let mut q = query(limit, after, before, None);
+                q.tags = tags.iter().map(|t| (*t).to_owned()).collect();
+                q.created = range;
+                q
+            };
             for limit in [1, 3, 100] {
-                let mut q = query(limit, None, None, tag);
-                q.created = Some(range);
                 // Forwards, page by page from the newest.
+                let mut q = filtered(limit, None, None);
                 let mut got: Vec<String> = Vec::new();
                 loop {
                     let page = s.list(A, Kind::Event, &q).await.unwrap();
@@ -203,10 +218,9 @@ async fn created_ranges(env: &Env) {
                     q.starting_after = got.last().cloned();
                     assert!(got.len() <= made.len(), "pages never end");
                 }
-                assert_eq!(got, want, "range {range:?} tag {tag:?} limit {limit}");
+                assert_eq!(got, want, "range {range:?} tags {tags:?} limit {limit}");
                 // Backwards from the oldest object made: the same objects, newest first per page.
-                let mut q = query(limit, None, Some("evt_00"), tag);
-                q.created = Some(range);
+                let mut q = filtered(limit, None, Some("evt_00"));
                 let mut back: Vec<String> = Vec::new();
                 loop {
                     let page = s.list(A, Kind::Event, &q).await.unwrap();
@@ -220,7 +234,7 @@ async fn created_ranges(env: &Env) {
                 }
                 let mut want_back: Vec<&str> = want.iter().copied().filter(|id| *id != "evt_00").collect();
                 want_back.dedup();
-                assert_eq!(back, want_back, "backwards: range {range:?} tag {tag:?} limit {limit}");
+                assert_eq!(back, want_back, "backwards: range {range:?} tags {tags:?} limit {limit}");
             }
         }
     }

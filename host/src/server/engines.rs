@@ -236,7 +236,7 @@ fn engine_error(message: &str) -> ApiError {
 
 /// Every object of a kind (all pages), optionally with a tag, oldest first.
 pub async fn all_docs(store: &dyn Store, account: &str, kind: Kind, tag: Option<&str>) -> Result<Vec<Value>, ApiError> {
-    let query = ListQuery { limit: 100, tag: tag.map(str::to_owned), ..ListQuery::default() };
+    let query = ListQuery { limit: 100, tags: tag.map(str::to_owned).into_iter().collect(), ..ListQuery::default() };
     let docs = store.list_all(account, kind, query, usize::MAX).await?;
     Ok(docs.iter().rev().filter_map(|d| serde_json::from_str::<Value>(&d.body).ok()).collect())
 }

@@ -13,6 +13,21 @@ use crate::store::{Doc, Kind};
 /// The API version events say they were rendered with.
 pub const API_VERSION: &str = "2025-10-29.clover";
 
+/// Every event type Ward emits, sorted: what a `type=charge.*` filter expands to.
+pub const EVENT_TYPES: &[&str] = &[
+    "charge.captured",
+    "charge.dispute.created",
+    "charge.failed",
+    "charge.refunded",
+    "charge.succeeded",
+    "charge.updated",
+    "radar.early_fraud_warning.created",
+    "radar.early_fraud_warning.updated",
+    "refund.created",
+    "review.closed",
+    "review.opened",
+];
+
 /// An event about `object`, as a stored document.
 pub fn event(kind: &str, object: &Value, now: i64) -> Doc {
     event_json(kind, &object.to_string(), now)
@@ -21,6 +36,7 @@ pub fn event(kind: &str, object: &Value, now: i64) -> Doc {
 /// An event about an object already serialised (`object_json`): the hot path serialises a
 /// charge once for its document, its event and its answer.
 pub fn event_json(kind: &str, object_json: &str, now: i64) -> Doc {
+    debug_assert!(EVENT_TYPES.contains(&kind), "{kind} is missing from EVENT_TYPES");
     let id = ids::new_id("evt");
     // Keys in the order serde_json writes them (sorted), like every other object.
     let body = format!(

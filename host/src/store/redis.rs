@@ -304,9 +304,14 @@ impl Store for RedisStore {
             (None, Some(id)) => ("before", id.as_str()),
             (None, None) => ("", ""),
         };
-        let flat: Vec<String> = self
-            .list
-            .key(Keys::index(&base, kind, query.tag.as_deref()))
+        let mut call = self.list.prepare_invoke();
+        if query.tags.is_empty() {
+            call.key(Keys::index(&base, kind, None));
+        }
+        for tag in &query.tags {
+            call.key(Keys::index(&base, kind, Some(tag)));
+        }
+        let flat: Vec<String> = call
             .arg(&base)
             .arg(kind.as_str())
             .arg(dir)

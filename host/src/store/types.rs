@@ -56,6 +56,25 @@ impl Kind {
             Kind::CustomerCharge => "customer_charge",
         }
     }
+
+    /// What the API calls an object of this kind in messages ("No such value list item: …").
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Charge | Kind::CustomerCharge => "charge",
+            Kind::PaymentEvaluation => "payment evaluation",
+            Kind::ValueList => "value list",
+            Kind::ValueListItem => "value list item",
+            Kind::EarlyFraudWarning => "early fraud warning",
+            Kind::RulesVersion => "rules version",
+            Kind::Refund => "refund",
+            Kind::Review => "review",
+            Kind::Dispute => "dispute",
+            Kind::Event => "event",
+            Kind::Rule => "rule",
+            Kind::Holdout => "holdout",
+            Kind::Settings => "settings",
+        }
+    }
 }
 
 /// One stored object: its JSON body plus what the store indexes.
@@ -83,8 +102,9 @@ pub struct ListQuery {
     pub starting_after: Option<String>,
     /// Objects newer than this id.
     pub ending_before: Option<String>,
-    /// Only objects with this tag.
-    pub tag: Option<String>,
+    /// Only objects with one of these tags (every object of the kind when empty). Tags are
+    /// exact: an event type, a list's id.
+    pub tags: Vec<String>,
     /// Only objects created in this range of Unix seconds, both ends included.
     pub created: Option<(i64, i64)>,
 }

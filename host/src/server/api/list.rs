@@ -17,7 +17,7 @@ pub fn query(p: &Params) -> Result<ListQuery, ApiError> {
     if starting_after.is_some() && ending_before.is_some() {
         return Err(ApiError::invalid("ending_before", "Give starting_after or ending_before, not both."));
     }
-    Ok(ListQuery { limit: limit as usize, starting_after, ending_before, tag: None, created: created(p)? })
+    Ok(ListQuery { limit: limit as usize, starting_after, ending_before, tags: Vec::new(), created: created(p)? })
 }
 
 /// Stripe's `created` filter: an exact time, or any of `created[gt]`, `[gte]`, `[lt]` and `[lte]`
@@ -73,7 +73,8 @@ pub fn object(url: &str, page: Page, mut map: impl FnMut(Value) -> Value) -> Val
 }
 
 /// The page a query asks for out of `all` (newest first), for lists filtered in the server. A
-/// cursor that names none of them gives an empty page, as in the stores.
+/// cursor that names none of them gives an empty page, as in the stores (the answer then
+/// refuses it if it names no object at all).
 pub fn page_of(mut all: Vec<Doc>, q: &ListQuery) -> Page {
     let position = |id: &String| all.iter().position(|d| &d.id == id);
     let (from, to) = match (&q.starting_after, &q.ending_before) {

@@ -1,6 +1,7 @@
 //! The HTTP plumbing every resource shares: errors, body parsing, parameters, lists, ids and the
 //! request context (account, parameters, idempotency).
 
+pub mod currency;
 pub mod error;
 pub mod form;
 pub mod idempotency;

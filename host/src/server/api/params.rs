@@ -43,6 +43,30 @@ pub fn string(p: &Params, name: &str) -> Result<Option<String>, ApiError> {
     }
 }
 
+/// An email parameter: absent, or an address of the usual form (`local@domain.tld`: one `@`,
+/// no spaces, at most 512 characters), else Stripe's `email_invalid` naming it.
+pub fn email(p: &Params, name: &str) -> Result<Option<String>, ApiError> {
+    let Some(value) = string(p, name)? else { return Ok(None) };
+    check_email(&value, name)?;
+    Ok(Some(value))
+}
+
+/// [`email`]'s check of one address.
+pub fn check_email(value: &str, name: &str) -> Result<(), ApiError> {
+    let valid = value.len() <= 512
+        && !value.chars().any(|c| c.is_whitespace() || c.is_control())
+        && value.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && domain.split('.').all(|label| !label.is_empty())
+        });
+    if valid {
+        return Ok(());
+    }
+    Err(ApiError::param("email_invalid", name, format!("Invalid email address: {value}")))
+}
+
 /// A required string parameter; the empty string counts as missing.
 pub fn required_string(p: &Params, name: &str) -> Result<String, ApiError> {
     string(p, name)?.filter(|s| !s.is_empty()).ok_or_else(|| ApiError::missing(name))
@@ -254,5 +278,17 @@ mod tests {
         assert_eq!(boolean(&p, "open").expect_err("bad").error.param.as_deref(), Some("open"));
         assert_eq!(deny_unknown(&p, &["limit", "open"]).expect_err("x").error.param.as_deref(), Some("x"));
         assert_eq!(required_string(&p, "alias").expect_err("missing").error.code.as_deref(), Some("parameter_missing"));
+    }
+
+    #[test]
+    fn emails_are_checked() {
+        for good in ["a@example.com", "first.last+tag@mail.example.co.uk"] {
+            assert!(check_email(good, "receipt_email").is_ok(), "{good}");
+        }
+        for bad in ["notanemail", "a@b", "@example.com", "a@example.", "a b@example.com", "a@@example.com", "a@.com"] {
+            let e = check_email(bad, "receipt_email").expect_err(bad);
+            assert_eq!(e.error.code.as_deref(), Some("email_invalid"), "{bad}");
+            assert_eq!(e.error.param.as_deref(), Some("receipt_email"));
+        }
     }
 }

@@ -215,10 +215,11 @@ pub async fn capture(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: C
             format!("The capture amount ({amount}) must be positive and at most the charge's amount ({total}).");
         return Err(ApiError::param("amount_too_large", "amount", message));
     }
-    for key in ["receipt_email", "statement_descriptor"] {
-        if let Some(v) = params::string(&ctx.params, key)? {
-            charge[key] = json!(v);
-        }
+    if let Some(e) = params::email(&ctx.params, "receipt_email")? {
+        charge["receipt_email"] = json!(e);
+    }
+    if let Some(d) = params::string(&ctx.params, "statement_descriptor")? {
+        charge["statement_descriptor"] = json!(d);
     }
     charge["captured"] = json!(true);
     charge["amount_captured"] = json!(amount);
@@ -255,7 +256,7 @@ pub async fn list(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, Api
         return Err(ApiError::invalid("risk_level", "Filter charges by customer or by risk_level, not both."));
     }
     let mut q = crate::server::api::list::query_with(&ctx.params, &["customer"])?;
-    q.tag = Some(customer);
+    q.tags = vec![customer];
     let entries = app.store.list(&ctx.account, Kind::CustomerCharge, &q).await?;
     let mut charges = Vec::with_capacity(entries.data.len());
     for entry in &entries.data {
@@ -290,7 +291,13 @@ pub async fn update(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ct
         charge["description"] = json!(d);
     }
     if let Some(e) = params::string(&ctx.params, "receipt_email")? {
-        charge["receipt_email"] = json!(e);
+        // The empty string unsets it, as in Stripe.
+        if e.is_empty() {
+            charge["receipt_email"] = Value::Null;
+        } else {
+            params::check_email(&e, "receipt_email")?;
+            charge["receipt_email"] = json!(e);
+        }
     }
     if let Some(m) = params::metadata(&ctx.params, "metadata")? {
         let merged = charge["metadata"].as_object_mut();

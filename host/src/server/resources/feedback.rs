@@ -116,7 +116,7 @@ const CUSTOMER_CHARGES_READ: usize = 1_000;
 
 /// The card fingerprints of a customer's latest charges (see [`CUSTOMER_CHARGES_READ`]).
 async fn customer_cards(app: &App, account: &str, customer: &str) -> Result<Vec<String>, ApiError> {
-    let query = ListQuery { limit: 100, tag: Some(customer.to_owned()), ..ListQuery::default() };
+    let query = ListQuery { limit: 100, tags: vec![customer.to_owned()], ..ListQuery::default() };
     let mut cards = Vec::new();
     for entry in app.store.list_all(account, Kind::CustomerCharge, query, CUSTOMER_CHARGES_READ).await? {
         if let Some(doc) = app.store.get(account, Kind::Charge, &entry.id).await?

@@ -82,7 +82,7 @@ pub async fn settle_warnings(
     now: i64,
     batch: &mut WriteBatch,
 ) -> Result<(), ApiError> {
-    let query = ListQuery { limit: 100, tag: Some(charge_id.to_owned()), ..ListQuery::default() };
+    let query = ListQuery { limit: 100, tags: vec![charge_id.to_owned()], ..ListQuery::default() };
     for doc in app.store.list_all(account, Kind::EarlyFraudWarning, query, usize::MAX).await? {
         let Ok(mut efw) = serde_json::from_str::<Value>(&doc.body) else { continue };
         if efw["actionable"] == json!(true) {

@@ -234,7 +234,7 @@ pub async fn list(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, Api
 async fn lists_containing(app: &App, ctx: &Ctx, url: &str, value: &str) -> Result<Response, ApiError> {
     let q = list::query_with(&ctx.params, &["alias", "contains"])?;
     let now = ids::now();
-    let scan = ListQuery { limit: 100, tag: params::string(&ctx.params, "alias")?, ..q.clone() };
+    let scan = ListQuery { limit: 100, tags: params::string(&ctx.params, "alias")?.into_iter().collect(), ..q.clone() };
     let mut holding = Vec::new();
     for doc in app.store.list_all(&ctx.account, Kind::ValueList, scan, usize::MAX).await? {
         if holds(app, &ctx.account, &doc, value, now).await? {
@@ -319,7 +319,7 @@ pub async fn list_items(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Respons
     let list_id = params::required_string(&ctx.params, "value_list")?;
     let value = params::string(&ctx.params, "value")?;
     let mut q = list::query(&ctx.params)?;
-    q.tag = Some(list_id.clone());
+    q.tags = vec![list_id.clone()];
     let page = match value {
         Some(v) => matching_items(&app, &ctx.account, q, &v.to_lowercase()).await?,
         None => app.store.list(&ctx.account, Kind::ValueListItem, &q).await?,

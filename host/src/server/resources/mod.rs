@@ -23,8 +23,8 @@ use axum::routing::{get, post};
 
 pub use lists::ensure_defaults;
 
-use super::App;
 use super::api::{ApiError, Ctx, json_response, list, params};
+use super::{App, events};
 use serde_json::Value;
 
 use crate::store::{Doc, IdempotencyRecord, Kind, Page, WriteBatch};
@@ -94,7 +94,7 @@ pub async fn list_stored(
     tag: impl FnOnce(&params::Params) -> Result<Option<String>, ApiError>,
 ) -> Result<Response, ApiError> {
     let mut q = list::query_with(&ctx.params, filters)?;
-    q.tag = tag(&ctx.params)?;
+    q.tags = tag(&ctx.params)?.into_iter().collect();
     let page = app.store.list(&ctx.account, kind, &q).await?;
     answer_list(app, ctx, kind, url, page).await
 }
@@ -102,6 +102,9 @@ pub async fn list_stored(
 /// A list answer for a page of objects of `kind`, with the `expand[]=data.…` fields expanded.
 pub async fn answer_list(app: &App, ctx: &Ctx, kind: Kind, url: &str, page: Page) -> Result<Response, ApiError> {
     let fields = expand::fields(&ctx.params, kind, "data.")?;
+    if page.data.is_empty() {
+        check_cursor(app, ctx, kind).await?;
+    }
     let mut body = list::object(url, page, |o| o);
     if let Some(data) = body["data"].as_array_mut().filter(|_| !fields.is_empty()) {
         for object in data {
@@ -109,6 +112,20 @@ pub async fn answer_list(app: &App, ctx: &Ctx, kind: Kind, url: &str, page: Page
         }
     }
     Ok(json_response(StatusCode::OK, body.to_string()))
+}
+
+/// Refuses a pagination cursor that names no object of `kind`, as Stripe does: an empty page
+/// would tell a client paging past a deleted object that it had seen everything. Checked only
+/// when a page comes back empty, which is the only time the stores cannot tell.
+async fn check_cursor(app: &App, ctx: &Ctx, kind: Kind) -> Result<(), ApiError> {
+    for param in ["starting_after", "ending_before"] {
+        if let Some(id) = params::string(&ctx.params, param)?.filter(|id| !id.is_empty())
+            && app.store.get(&ctx.account, kind, &id).await?.is_none()
+        {
+            return Err(ApiError::not_found(kind.noun(), &id, param));
+        }
+    }
+    Ok(())
 }
 
 /// The answer to a list filtered by `payment_intent`: Ward's objects belong to charges, never to
@@ -128,30 +145,73 @@ pub async fn not_found(uri: Uri) -> Response {
     .into_response()
 }
 
-/// `GET /v1/events` (`type` filters).
+/// `GET /v1/events`: `type` (an event type, or a group such as `charge.*`) or `types[]` (up to
+/// 20 of them).
 async fn list_events(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, ApiError> {
-    list_stored(&app, &ctx, Kind::Event, "/v1/events", &["type", "types"], event_type).await
+    let mut q = list::query_with(&ctx.params, &["type", "types"])?;
+    let page = match event_types(&ctx.params)? {
+        // A group naming no type Ward emits matches nothing (no tags would match everything).
+        Some(types) if types.is_empty() => Page::default(),
+        Some(types) => {
+            q.tags = types;
+            app.store.list(&ctx.account, Kind::Event, &q).await?
+        }
+        None => app.store.list(&ctx.account, Kind::Event, &q).await?,
+    };
+    answer_list(&app, &ctx, Kind::Event, "/v1/events", page).await
 }
 
-/// The event type a list asks for: `type`, or `types` naming one (Ward filters by one type).
-fn event_type(p: &params::Params) -> Result<Option<String>, ApiError> {
+/// Most types one `types[]` filter may name, as in Stripe.
+const MAX_EVENT_TYPES: usize = 20;
+
+/// The event types a list asks for (`None`: all), groups (`charge.*`) expanded.
+fn event_types(p: &params::Params) -> Result<Option<Vec<String>>, ApiError> {
     let one = params::string(p, "type")?;
-    let Some(types) = p.get("types") else { return Ok(one) };
-    if one.is_some() {
-        return Err(ApiError::invalid("types", "Give type or types, not both."));
-    }
-    let names: Vec<&str> = match types {
-        Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
-        Value::Object(o) => o.values().filter_map(Value::as_str).collect(),
-        _ => Vec::new(),
+    let (param, names) = match (one, p.get("types")) {
+        (None, None) => return Ok(None),
+        (Some(_), Some(_)) => return Err(ApiError::invalid("types", "Give type or types, not both.")),
+        (Some(t), None) => ("type", vec![t]),
+        (None, Some(types)) => {
+            let items: Vec<&Value> = match types {
+                Value::Array(a) => a.iter().collect(),
+                Value::Object(o) => o.values().collect(),
+                v => vec![v],
+            };
+            let names = items.iter().map(|v| v.as_str().map(str::to_owned)).collect::<Option<Vec<_>>>();
+            match names {
+                Some(n) if !n.is_empty() && n.len() <= MAX_EVENT_TYPES => ("types", n),
+                _ => {
+                    return Err(ApiError::invalid(
+                        "types",
+                        format!(
+                            "types must be a list of 1 to {MAX_EVENT_TYPES} event types, such as types[]=review.opened."
+                        ),
+                    ));
+                }
+            }
+        }
     };
-    match names[..] {
-        [name] => Ok(Some(name.to_owned())),
-        _ => Err(ApiError::invalid(
-            "types",
-            "Ward lists events of one type at a time: give one type (or list each type apart).",
-        )),
+    let mut types = Vec::new();
+    for name in names {
+        if name == "*" {
+            return Ok(None);
+        }
+        match name.strip_suffix('*') {
+            Some(group) if group.ends_with('.') => {
+                types.extend(events::EVENT_TYPES.iter().filter(|t| t.starts_with(group)).map(|t| (*t).to_owned()));
+            }
+            Some(_) => {
+                return Err(ApiError::invalid(
+                    param,
+                    format!("Invalid event type {name}: a wildcard ends a group of types, as in charge.*"),
+                ));
+            }
+            None => types.push(name),
+        }
     }
+    types.sort_unstable();
+    types.dedup();
+    Ok(Some(types))
 }
 
 /// `GET /v1/events/{id}`.

@@ -90,7 +90,7 @@ pub fn charge_payment(p: &Params, id: &str, created: i64) -> Result<Payment, Api
             payment.entry("billing_details").or_insert(b);
         }
     }
-    decode(payment, id, created)
+    checked(decode(payment, id, created)?, &CHARGE_PARAMS)
 }
 
 /// Builds the Ward payment of a `radar.payment_evaluation` request.
@@ -163,7 +163,7 @@ pub fn evaluation_payment(p: &Params, id: &str, created: i64) -> Result<Payment,
     if let Some(m) = params::metadata(p, "metadata")? {
         payment.insert("metadata".into(), Value::Object(m));
     }
-    decode(payment, id, created)
+    checked(decode(payment, id, created)?, &EVALUATION_PARAMS)
 }
 
 /// Refuses unknown keys in a payment evaluation's hashes (a misspelt field would otherwise be
@@ -268,6 +268,42 @@ fn card_from_source(source: &Value, param: &str) -> Result<(Value, Option<Value>
         }
         _ => Err(ApiError::invalid(param, format!("{param} must be a token id or a card hash."))),
     }
+}
+
+/// The parameters a request's amount, currency and email came from, for naming them in errors.
+struct PaymentParams {
+    amount: &'static str,
+    currency: &'static str,
+    email: &'static str,
+}
+
+const CHARGE_PARAMS: PaymentParams = PaymentParams { amount: "amount", currency: "currency", email: "receipt_email" };
+
+const EVALUATION_PARAMS: PaymentParams = PaymentParams {
+    amount: "payment_details[amount]",
+    currency: "payment_details[currency]",
+    email: "customer_details[email]",
+};
+
+/// Stripe's largest amount: eight digits in the currency's minor unit.
+const MAX_AMOUNT: i64 = 99_999_999;
+
+/// What Stripe refuses and the core's decoder lets through, which it can score: a currency that
+/// is no ISO 4217 code (the answer's currency is in lower case, as Stripe writes it), an amount
+/// over eight digits, a malformed email.
+fn checked(mut payment: Payment, names: &PaymentParams) -> Result<Payment, ApiError> {
+    payment.currency = crate::server::api::currency::check(&payment.currency, names.currency)?;
+    if payment.amount > MAX_AMOUNT {
+        return Err(ApiError::param(
+            "amount_too_large",
+            names.amount,
+            format!("Amount must be no more than {MAX_AMOUNT} in the currency's smallest unit."),
+        ));
+    }
+    if let Some(email) = payment.receipt_email.as_deref().filter(|e| !e.is_empty()) {
+        params::check_email(email, names.email)?;
+    }
+    Ok(payment)
 }
 
 /// Runs the assembled payment through the core's decoder, which names any bad field.

@@ -130,29 +130,110 @@ return 1
 
 /// A page of one kind, read in one consistent step.
 ///
-/// `KEYS[1]`: the index to walk (the kind's, or the kind-and-tag one). `ARGV`: account key
-/// prefix, kind, direction (`''` from the newest, `after` older than the cursor, `before` newer
-/// than it), cursor id, how many, then the creation range (`lo`, `hi`, Unix seconds, both
-/// included; `''` for none) and the slack. Returns flat quintuples `id created has_tag tag
-/// body`, in index order (newest first, or oldest first for `before`). A cursor that names no
-/// object gives nothing, as in the SQLite store.
+/// `KEYS`: the indexes to walk (the kind's, or one per tag asked for: the page merges them by
+/// score, which is the insertion order). `ARGV`: account key prefix, kind, direction (`''` from
+/// the newest, `after` older than the cursor, `before` newer than it), cursor id, how many, then
+/// the creation range (`lo`, `hi`, Unix seconds, both included; `''` for none) and the slack.
+/// Returns flat quintuples `id created has_tag tag body`, in index order (newest first, or
+/// oldest first for `before`). A cursor that names no object gives nothing, as in the SQLite
+/// store.
 ///
-/// With a creation range, the index (in insertion order, which creation times follow up to the
+/// With a creation range, each index (in insertion order, which creation times follow up to the
 /// slack) is searched by rank for where the range starts, then walked a chunk at a time, each
 /// object checked against the range, until the page is full or the walk is a slack past the
 /// range's far end: the objects read are those of the page and of the slack, not the index.
 pub const LIST: &str = r#"
 local base, kind, dir, cursor, n = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
 local lo, hi, slack = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]) or 0
-local idx = KEYS[1]
 local prefix = base .. 'doc:' .. kind .. ':'
 local seq
 if dir ~= '' then
   seq = redis.call('HGET', prefix .. cursor, 'seq')
   if not seq then return {} end
 end
+local function read(id)
+  return redis.call('HMGET', prefix .. id, 'created', 'tag', 'body')
+end
+-- Up to n objects of one index, as {score, id, fields}, in page order.
+local function collect(idx)
+  local got = {}
+  if not lo and not hi then
+    local ids
+    if dir == '' then
+      ids = redis.call('ZREVRANGEBYSCORE', idx, '+inf', '-inf', 'WITHSCORES', 'LIMIT', 0, n)
+    elseif dir == 'after' then
+      ids = redis.call('ZREVRANGEBYSCORE', idx, '(' .. seq, '-inf', 'WITHSCORES', 'LIMIT', 0, n)
+    else
+      ids = redis.call('ZRANGEBYSCORE', idx, '(' .. seq, '+inf', 'WITHSCORES', 'LIMIT', 0, n)
+    end
+    for i = 1, #ids, 2 do
+      local d = read(ids[i])
+      if d[1] then got[#got + 1] = {tonumber(ids[i + 1]), ids[i], d} end
+    end
+    return got
+  end
+  local from_t, to_t = lo or -math.huge, hi or math.huge
+  local total = redis.call('ZCARD', idx)
+  local function created_at(rank)
+    local id = redis.call('ZRANGE', idx, rank, rank)[1]
+    return tonumber(redis.call('HGET', prefix .. id, 'created')) or 0
+  end
+  -- The first rank whose object was created after `t` (insertion order follows creation).
+  local function first_after(t)
+    local a, b = 0, total
+    while a < b do
+      local m = math.floor((a + b) / 2)
+      if created_at(m) <= t then a = m + 1 else b = m end
+    end
+    return a
+  end
+  local step, from, to = -1, total - 1, 0
+  if dir == 'before' then
+    step, from, to = 1, redis.call('ZCOUNT', idx, '-inf', seq), total - 1
+    if from_t > -math.huge then from = math.max(from, first_after(from_t - slack - 1)) end
+  else
+    if dir == 'after' then from = redis.call('ZCOUNT', idx, '-inf', '(' .. seq) - 1 end
+    if to_t < math.huge then from = math.min(from, first_after(to_t + slack) - 1) end
+  end
+  local rank = from
+  while #got < n and (rank - to) * step <= 0 do
+    local a, b = rank, rank + step * (n - 1)
+    if (b - to) * step > 0 then b = to end
+    local ids = redis.call('ZRANGE', idx, math.min(a, b), math.max(a, b), 'WITHSCORES')
+    local count = #ids / 2
+    local i, last = 1, count
+    if step < 0 then i, last = count, 1 end
+    while (last - i) * step >= 0 do
+      local id = ids[2 * i - 1]
+      local d = read(id)
+      local c = tonumber(d[1])
+      if c then
+        if (step < 0 and c < from_t - slack) or (step > 0 and c > to_t + slack) then return got end
+        if c >= from_t and c <= to_t then
+          got[#got + 1] = {tonumber(ids[2 * i]), id, d}
+          if #got >= n then return got end
+        end
+      end
+      i = i + step
+    end
+    rank = b + step
+  end
+  return got
+end
+local all = {}
+for _, idx in ipairs(KEYS) do
+  for _, e in ipairs(collect(idx)) do all[#all + 1] = e end
+end
+if #KEYS > 1 then
+  if dir == 'before' then
+    table.sort(all, function(x, y) return x[1] < y[1] end)
+  else
+    table.sort(all, function(x, y) return x[1] > y[1] end)
+  end
+end
 local out = {}
-local function emit(id, d)
+for i = 1, math.min(#all, n) do
+  local id, d = all[i][2], all[i][3]
   out[#out + 1] = id
   out[#out + 1] = d[1]
   if d[2] then
@@ -163,66 +244,6 @@ local function emit(id, d)
     out[#out + 1] = ''
   end
   out[#out + 1] = d[3]
-end
-if not lo and not hi then
-  local ids
-  if dir == '' then
-    ids = redis.call('ZREVRANGEBYSCORE', idx, '+inf', '-inf', 'LIMIT', 0, n)
-  elseif dir == 'after' then
-    ids = redis.call('ZREVRANGEBYSCORE', idx, '(' .. seq, '-inf', 'LIMIT', 0, n)
-  else
-    ids = redis.call('ZRANGEBYSCORE', idx, '(' .. seq, '+inf', 'LIMIT', 0, n)
-  end
-  for _, id in ipairs(ids) do
-    local d = redis.call('HMGET', prefix .. id, 'created', 'tag', 'body')
-    if d[1] then emit(id, d) end
-  end
-  return out
-end
-lo, hi = lo or -math.huge, hi or math.huge
-local total = redis.call('ZCARD', idx)
-local function created_at(rank)
-  local id = redis.call('ZRANGE', idx, rank, rank)[1]
-  return tonumber(redis.call('HGET', prefix .. id, 'created')) or 0
-end
--- The first rank whose object was created after `t` (insertion order follows creation).
-local function first_after(t)
-  local a, b = 0, total
-  while a < b do
-    local m = math.floor((a + b) / 2)
-    if created_at(m) <= t then a = m + 1 else b = m end
-  end
-  return a
-end
-local step, from, to = -1, total - 1, 0
-if dir == 'before' then
-  step, from, to = 1, redis.call('ZCOUNT', idx, '-inf', seq), total - 1
-  if lo > -math.huge then from = math.max(from, first_after(lo - slack - 1)) end
-else
-  if dir == 'after' then from = redis.call('ZCOUNT', idx, '-inf', '(' .. seq) - 1 end
-  if hi < math.huge then from = math.min(from, first_after(hi + slack) - 1) end
-end
-local rank = from
-while #out < 5 * n and (rank - to) * step <= 0 do
-  local a, b = rank, rank + step * (n - 1)
-  if (b - to) * step > 0 then b = to end
-  local ids = redis.call('ZRANGE', idx, math.min(a, b), math.max(a, b))
-  local i, last = 1, #ids
-  if step < 0 then i, last = #ids, 1 end
-  while (last - i) * step >= 0 do
-    local id = ids[i]
-    local d = redis.call('HMGET', prefix .. id, 'created', 'tag', 'body')
-    local c = tonumber(d[1])
-    if c then
-      if (step < 0 and c < lo - slack) or (step > 0 and c > hi + slack) then return out end
-      if c >= lo and c <= hi then
-        emit(id, d)
-        if #out >= 5 * n then return out end
-      end
-    end
-    i = i + step
-  end
-  rank = b + step
 end
 return out
 "#;

@@ -296,7 +296,8 @@ fn seq_of(conn: &Connection, account: &str, kind: Kind, id: &str) -> Result<Opti
     Ok(stmt.query_row(params![account, kind.as_str(), id], |r| r.get(0)).optional()?)
 }
 
-/// A page, newest first. A cursor that names no object gives an empty page.
+/// A page, newest first. A cursor that names no object gives an empty page. Several tags are
+/// read one index range each and merged in insertion order.
 pub fn list(conn: &Connection, account: &str, kind: Kind, q: &ListQuery) -> Result<Page, StoreError> {
     let limit = q.limit.clamp(1, 100);
     let (cursor, newer) = match (&q.starting_after, &q.ending_before) {
@@ -311,23 +312,53 @@ pub fn list(conn: &Connection, account: &str, kind: Kind, q: &ListQuery) -> Resu
         },
         None => None,
     };
-    let (cmp, order) = if newer { (">", "ASC") } else { ("<", "DESC") };
-    let sql = format!(
-        "SELECT id, created, tag, body FROM docs WHERE account = ?1 AND kind = ?2
-         AND (?3 IS NULL OR tag = ?3) AND (?4 IS NULL OR seq {cmp} ?4) AND created BETWEEN ?6 AND ?7
-         ORDER BY seq {order} LIMIT ?5"
-    );
-    let (from, to) = q.created.unwrap_or((i64::MIN, i64::MAX));
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let args = params![account, kind.as_str(), q.tag, bound, (limit + 1) as i64, from, to];
-    let rows = stmt.query_map(args, |r| doc_from_row(kind, r))?;
-    let mut data: Vec<Doc> = rows.collect::<Result<_, _>>()?;
-    let has_more = data.len() > limit;
-    data.truncate(limit);
+    let range = Range { bound, newer, take: limit + 1, created: q.created.unwrap_or((i64::MIN, i64::MAX)) };
+    let mut rows = Vec::new();
+    if q.tags.is_empty() {
+        rows = list_tag(conn, account, kind, None, &range)?;
+    }
+    for tag in &q.tags {
+        rows.extend(list_tag(conn, account, kind, Some(tag), &range)?);
+    }
+    // Oldest first when paging towards newer objects, as each range was read.
+    rows.sort_unstable_by_key(|(seq, _)| if newer { *seq } else { -*seq });
+    let has_more = rows.len() > limit;
+    let mut data: Vec<Doc> = rows.into_iter().take(limit).map(|(_, d)| d).collect();
     if newer {
         data.reverse();
     }
     Ok(Page { data, has_more })
+}
+
+/// Where a list page lies: past the cursor's sequence number `bound` (towards newer objects if
+/// `newer`), at most `take` objects, created within `created`.
+struct Range {
+    bound: Option<i64>,
+    newer: bool,
+    take: usize,
+    created: (i64, i64),
+}
+
+/// The objects of one tag (or all, for `None`) in `range`, with their sequence numbers, in the
+/// order the page reads them.
+fn list_tag(
+    conn: &Connection,
+    account: &str,
+    kind: Kind,
+    tag: Option<&str>,
+    range: &Range,
+) -> Result<Vec<(i64, Doc)>, StoreError> {
+    let (cmp, order) = if range.newer { (">", "ASC") } else { ("<", "DESC") };
+    let sql = format!(
+        "SELECT id, created, tag, body, seq FROM docs WHERE account = ?1 AND kind = ?2
+         AND (?3 IS NULL OR tag = ?3) AND (?4 IS NULL OR seq {cmp} ?4) AND created BETWEEN ?6 AND ?7
+         ORDER BY seq {order} LIMIT ?5"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let (from, to) = range.created;
+    let args = params![account, kind.as_str(), tag, range.bound, range.take as i64, from, to];
+    let rows = stmt.query_map(args, |r| Ok((r.get(4)?, doc_from_row(kind, r)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// How many objects of a kind carry a tag.
