@@ -316,6 +316,57 @@ fn early_fraud_warnings_stop_being_actionable_once_settled() {
     assert_eq!(server.list_ids("/v1/events?type=radar.early_fraud_warning.updated").len(), 2);
 }
 
+/// A charge gets one early fraud warning and one dispute (a report delivered twice must not count
+/// its fraud twice), none for a charge that failed, and a dispute's amount is what was captured
+/// at most; refunding a refunded charge says so.
+#[test]
+fn a_charge_is_warned_about_and_disputed_once() {
+    let dir = TempDir::new("labels-once");
+    let server = Server::start(dir.path(), &[]);
+    let charge = server.charge("amount=1000&currency=usd&source=tok_visa").charge_id().expect("id");
+    let efw = format!("charge={charge}&fraud_type=made_with_stolen_card");
+    assert_eq!(server.call("POST", "/v1/ward/early_fraud_warnings", &efw).status, 200);
+    server.assert_refused("POST", "/v1/ward/early_fraud_warnings", &efw, "charge");
+    assert_eq!(server.list_ids(&format!("/v1/radar/early_fraud_warnings?charge={charge}")).len(), 1);
+    server.assert_refused(
+        "POST",
+        "/v1/ward/disputes",
+        &format!("charge={charge}&reason=fraudulent&amount=0"),
+        "amount",
+    );
+    server.assert_refused(
+        "POST",
+        "/v1/ward/disputes",
+        &format!("charge={charge}&reason=fraudulent&amount=1001"),
+        "amount",
+    );
+    let dispute = format!("charge={charge}&reason=fraudulent");
+    assert_eq!(server.call("POST", "/v1/ward/disputes", &dispute).status, 200);
+    let twice = server.call("POST", "/v1/ward/disputes", &dispute);
+    assert_eq!(twice.status, 400, "{}", twice.body);
+    assert_eq!(twice.json()["error"]["code"], "resource_already_exists");
+    assert_eq!(server.list_ids(&format!("/v1/disputes?charge={charge}")).len(), 1);
+    let blocked = server.charge("amount=1000&currency=usd&source=tok_radarBlock");
+    assert_eq!(blocked.status, 402, "{}", blocked.body);
+    let failed = blocked.charge_id().expect("failed charge id");
+    server.assert_refused(
+        "POST",
+        "/v1/ward/early_fraud_warnings",
+        &format!("charge={failed}&fraud_type=misc"),
+        "charge",
+    );
+    server.assert_refused("POST", "/v1/ward/disputes", &format!("charge={failed}&reason=fraudulent"), "charge");
+    let refunded = server.charge("amount=500&currency=usd&source=tok_mastercard").charge_id().expect("id");
+    assert_eq!(server.call("POST", "/v1/refunds", &format!("charge={refunded}")).status, 200);
+    let again = server.call("POST", "/v1/refunds", &format!("charge={refunded}"));
+    assert_eq!((again.status, again.json()["error"]["code"].clone()), (400, "charge_already_refunded".into()));
+    assert!(
+        again.json()["error"]["message"].as_str().unwrap_or("").contains("already been refunded"),
+        "{}",
+        again.body
+    );
+}
+
 /// What happens to an evaluated payment at the outside processor comes back as events on the
 /// evaluation and as labels: the card's next evaluation sees its early fraud warning.
 #[test]
@@ -351,6 +402,8 @@ fn payment_evaluation_events_feed_back_as_labels() {
     assert_eq!(evaluate()["recommended_action"], "block", "the card's warning is in its velocity");
     let refunded = server.call("POST", &path, "type=refunded&refunded[reason]=requested_by_customer");
     assert_eq!(refunded.json()["events"].as_array().map(Vec::len), Some(2), "{}", refunded.body);
+    let again = "type=early_fraud_warning_received&early_fraud_warning_received[fraud_type]=misc";
+    server.assert_refused("POST", &path, again, "type");
     server.assert_refused("POST", &path, "type=chargeback", "type");
     server.assert_refused("POST", &path, "type=dispute_opened", "dispute_opened[reason]");
     server.assert_refused("POST", &path, "type=refunded&refunded[reason]=oops", "refunded[reason]");

@@ -113,6 +113,14 @@ pub async fn report_event(State(app): State<Arc<App>>, Path(id): Path<String>, c
     let mut evaluation: Value = serde_json::from_str(&doc.body).map_err(|e| {
         ApiError::internal("corrupt_object", format!("stored payment evaluation {id} is unreadable: {e}"))
     })?;
+    // A payment is disputed once and warned about once: a report sent again (a retried webhook)
+    // must not count the fraud twice.
+    let once = ["dispute_opened", "early_fraud_warning_received"];
+    let seen = evaluation["events"].as_array().is_some_and(|e| e.iter().any(|e| e["type"] == kind.as_str()));
+    if seen && once.contains(&kind.as_str()) {
+        let message = format!("Payment evaluation {id} already has a {kind} event.");
+        return Err(ApiError::param("resource_already_exists", "type", message));
+    }
     let now = ids::now();
     let mut batch = WriteBatch::default();
     if let Some(label) = label {

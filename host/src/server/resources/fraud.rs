@@ -55,6 +55,11 @@ pub async fn ingest_efw(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Respons
     // The holdout counts a charge's first fraud label only: labels of one charge take turns.
     let _charge_lock = app.lock(&ctx.account, &charge_id).await?;
     let charge = charges::load(&app, &ctx.account, &charge_id, "charge").await?;
+    labelable(&charge, &charge_id, "a warning")?;
+    let earlier = ListQuery { limit: 1, tags: vec![charge_id.clone()], ..ListQuery::default() };
+    if let Some(efw) = app.store.list(&ctx.account, Kind::EarlyFraudWarning, &earlier).await?.data.first() {
+        return Err(already(&charge_id, &format!("has an early fraud warning ({})", efw.id)));
+    }
     let now = ids::now();
     let efw = json!({
         "id": ids::new_id("issfr"),
@@ -143,7 +148,17 @@ pub async fn ingest_dispute(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Res
     // Held to the commit: the charge is read, marked disputed and written back.
     let _charge_lock = app.lock(&ctx.account, &charge_id).await?;
     let mut charge = charges::load(&app, &ctx.account, &charge_id, "charge").await?;
-    let amount = params::integer(&ctx.params, "amount")?.unwrap_or(charge["amount_captured"].as_i64().unwrap_or(0));
+    labelable(&charge, &charge_id, "a dispute")?;
+    if charge["disputed"] == json!(true) {
+        return Err(already(&charge_id, "has been disputed"));
+    }
+    let captured = charge["amount_captured"].as_i64().unwrap_or(0);
+    let amount = params::integer(&ctx.params, "amount")?.unwrap_or(captured);
+    if !(1..=captured).contains(&amount) {
+        let message =
+            format!("A dispute's amount ({amount}) must be positive and at most what was captured ({captured}).");
+        return Err(ApiError::invalid("amount", message));
+    }
     let now = ids::now();
     let dispute = json!({
         "id": ids::new_id("du"),
@@ -169,6 +184,21 @@ pub async fn ingest_dispute(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Res
     settle_warnings(&app, &ctx.account, &charge_id, now, &mut batch).await?;
     batch.docs.push(charges::charge_doc(&charge, charge["created"].as_i64().unwrap_or(now)));
     commit_new(&app, &ctx, batch, Kind::Dispute, &dispute, "charge.dispute.created", now).await
+}
+
+/// Refuses a warning or dispute (`what`) for a charge that failed: no money moved, so none can
+/// follow, and its label would count a payment that never happened.
+fn labelable(charge: &Value, id: &str, what: &str) -> Result<(), ApiError> {
+    if charge["status"] == "succeeded" {
+        return Ok(());
+    }
+    Err(ApiError::invalid("charge", format!("Charge {id} failed: no money moved, so {what} cannot follow it.")))
+}
+
+/// A second warning or dispute for one charge: refused, since its label would count the
+/// charge's fraud twice (a processor's webhook delivered twice, say).
+fn already(charge: &str, what: &str) -> ApiError {
+    ApiError::param("resource_already_exists", "charge", format!("Charge {charge} already {what}."))
 }
 
 /// `GET /v1/disputes` (`charge` filters).

@@ -54,9 +54,13 @@ pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, A
             format!("Charge {charge_id} is not captured: refund it whole (no amount), or capture part of it first."),
         ));
     }
+    if refunded >= total {
+        let message = format!("Charge {charge_id} has already been refunded.");
+        return Err(ApiError::param("charge_already_refunded", "charge", message));
+    }
     if amount <= 0 || refunded + amount > total {
         return Err(ApiError::param(
-            if refunded >= total { "charge_already_refunded" } else { "amount_too_large" },
+            "amount_too_large",
             "amount",
             format!("Refund amount ({amount}) is greater than the unrefunded amount ({}).", total - refunded),
         ));
