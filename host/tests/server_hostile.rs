@@ -81,6 +81,18 @@ fn cases() -> Vec<Case> {
             )
         },
         get("cursor naming no charge", "/v1/charges?starting_after=ch_gone", 404, Some("starting_after")),
+        post(
+            "malformed client IP address",
+            format!("{VALID}&client[ip_address]=999.1.1.1"),
+            400,
+            Some("client[ip_address]"),
+        ),
+        post(
+            "card number failing the Luhn check",
+            "amount=500&currency=usd&source[number]=4242424242424241&source[exp_month]=1&source[exp_year]=2031",
+            402,
+            Some("source[number]"),
+        ),
     ]
 }
 

@@ -1,8 +1,9 @@
 //! Reading a payment out of Stripe-shaped parameters: a charge's `source` (test tokens, test
 //! PaymentMethods, a raw card hash), or a payment evaluation's `payment_details`.
 
+use axum::http::StatusCode;
 use serde_json::{Map, Value, json};
-use ward_core::Payment;
+use ward_core::{ErrorType, Payment, StripeError};
 
 use crate::server::api::{ApiError, Params, params};
 
@@ -239,6 +240,19 @@ fn card_from_source(source: &Value, param: &str) -> Result<(Value, Option<Value>
                     None => return Err(ApiError::missing(&format!("{param}[{key}]"))),
                 };
             }
+            // As Stripe does when it tokenizes a card (and for its test card 4242424242424241).
+            if let Some(number) = hash.get("number").and_then(Value::as_str)
+                && !passes_luhn(number)
+            {
+                let error = StripeError {
+                    kind: ErrorType::CardError,
+                    code: Some("incorrect_number".into()),
+                    decline_code: None,
+                    message: "Your card number is incorrect.".into(),
+                    param: Some(format!("{param}[number]")),
+                };
+                return Err(ApiError { status: StatusCode::PAYMENT_REQUIRED, error: Box::new(error), charge: None });
+            }
             if let Some(Value::String(cvc)) = hash.get("cvc")
                 && !cvc.is_empty()
             {
@@ -303,7 +317,27 @@ fn checked(mut payment: Payment, names: &PaymentParams) -> Result<Payment, ApiEr
     if let Some(email) = payment.receipt_email.as_deref().filter(|e| !e.is_empty()) {
         params::check_email(email, names.email)?;
     }
+    if let Some(ip) = payment.client.as_ref().and_then(|c| c.ip_address.as_deref())
+        && ip.parse::<std::net::IpAddr>().is_err()
+    {
+        // Velocity would count a typo as an address of its own.
+        let message = format!("Invalid IP address: {ip}. Give an IPv4 or IPv6 address, such as 203.0.113.7.");
+        return Err(ApiError::invalid("client[ip_address]", message));
+    }
     Ok(payment)
+}
+
+/// Whether a card number passes the Luhn check every card number is built to pass (spaces and
+/// dashes ignored).
+fn passes_luhn(number: &str) -> bool {
+    let digits: Vec<u32> = number.chars().filter(|c| !matches!(c, ' ' | '-')).filter_map(|c| c.to_digit(10)).collect();
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &d)| if i % 2 == 1 { if d * 2 > 9 { d * 2 - 9 } else { d * 2 } } else { d })
+        .sum();
+    !digits.is_empty() && sum % 10 == 0
 }
 
 /// Runs the assembled payment through the core's decoder, which names any bad field.
@@ -363,6 +397,16 @@ pub fn evaluation_details(p: &Params, payment: &Payment) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn luhn() {
+        for good in ["4242424242424242", "4242 4242 4242 4242", "378282246310005", "6011-1111-1111-1117"] {
+            assert!(super::passes_luhn(good), "{good}");
+        }
+        for bad in ["4242424242424241", "1234567812345678", "", "abcd"] {
+            assert!(!super::passes_luhn(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn tokens_and_payment_methods_name_the_same_cards() {
