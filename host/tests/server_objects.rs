@@ -367,6 +367,55 @@ fn a_charge_is_warned_about_and_disputed_once() {
     );
 }
 
+/// Stripe's test cards for disputes and early fraud warnings bring them once charged, with their
+/// events and labels: the card's next charge sees the dispute in its velocity.
+#[test]
+fn dispute_and_warning_test_cards_bring_them() {
+    let dir = TempDir::new("follow-up-cards");
+    let server = Server::start(dir.path(), &[]);
+    let predicate = "Block+if+%3Adispute_count_on_card_number_all_time%3A+%3E%3D+1";
+    assert_eq!(server.call("POST", "/v1/ward/rules", &format!("id=disputed&predicate={predicate}")).status, 200);
+    let disputes = |charge: &str| -> Vec<serde_json::Value> {
+        let page = server.call("GET", &format!("/v1/disputes?charge={charge}"), "").json();
+        page["data"].as_array().cloned().unwrap_or_default()
+    };
+    for (source, reason, status) in [
+        ("tok_createDispute", "fraudulent", "needs_response"),
+        ("pm_card_createDisputeProductNotReceived", "product_not_received", "needs_response"),
+        ("tok_createDisputeInquiry", "general", "warning_needs_response"),
+    ] {
+        let charged = server.charge(&format!("amount=2100&currency=usd&source={source}"));
+        assert_eq!(charged.status, 200, "{source}: {}", charged.body);
+        let charge = charged.charge_id().expect("id");
+        assert_eq!(charged.json()["disputed"], true, "{source}");
+        let found = disputes(&charge);
+        assert_eq!(found.len(), 1, "{source}: {found:?}");
+        assert_eq!((found[0]["reason"].as_str(), found[0]["status"].as_str()), (Some(reason), Some(status)));
+        assert_eq!(found[0]["amount"], 2100);
+    }
+    let types: Vec<String> = server.call("GET", "/v1/events?limit=3", "").json()["data"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .map(|e| e["type"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(types[..2], ["charge.dispute.created", "charge.succeeded"], "the dispute follows its charge");
+    let again = server.charge("amount=2100&currency=usd&source=tok_createDispute");
+    assert_eq!(again.status, 402, "the fraudulent dispute is in the card's velocity: {}", again.body);
+    assert_eq!(again.json()["error"]["decline_code"], "fraudulent");
+    let card = "source[number]=4000000000005423&source[exp_month]=5&source[exp_year]=2031";
+    let warned = server.charge(&format!("amount=900&currency=usd&{card}")).charge_id().expect("id");
+    let efws = server.call("GET", &format!("/v1/radar/early_fraud_warnings?charge={warned}"), "").json();
+    assert_eq!(efws["data"][0]["fraud_type"], "unauthorized_use_of_card", "{efws}");
+    assert_eq!(efws["data"][0]["actionable"], true);
+    assert!(disputes(&warned).is_empty());
+    let plain = server.charge("amount=900&currency=usd&source=tok_visa").charge_id().expect("id");
+    assert!(
+        disputes(&plain).is_empty()
+            && server.list_ids(&format!("/v1/radar/early_fraud_warnings?charge={plain}")).is_empty()
+    );
+}
+
 /// What happens to an evaluated payment at the outside processor comes back as events on the
 /// evaluation and as labels: the card's next evaluation sees its early fraud warning.
 #[test]

@@ -55,11 +55,18 @@ pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, A
         charge["amount_captured"] = json!(0);
     }
     let succeeded = charge["status"] == "succeeded";
+    // Stripe's test cards for disputes and warnings: their objects follow the charge's events.
+    let mut follow_up = WriteBatch::default();
+    if let Some(number) = card_number(&scored.payment).filter(|_| succeeded && capture) {
+        super::fraud::test_card_follow_up(&mut charge, &number, now, &ctx.account, &mut follow_up);
+    }
     let doc = charge_doc(&charge, now);
     let event = events::event_json(if succeeded { "charge.succeeded" } else { "charge.failed" }, &doc.body, now);
     let charge_body = doc.body.clone();
     batch.docs.push(doc);
     batch.docs.push(event);
+    batch.docs.append(&mut follow_up.docs);
+    batch.entities.append(&mut follow_up.entities);
     if let Some(r) = &review {
         batch.docs.push(reviews::doc(r));
         batch.docs.push(events::event("review.opened", r, now));
@@ -96,6 +103,12 @@ pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, A
     };
     let response = super::commit_with_events(&app, &ctx, batch, status, body).await?;
     Ok(response)
+}
+
+/// The digits of a payment's card number, when it has one (a card hash or a test token).
+fn card_number(p: &Payment) -> Option<String> {
+    let number = p.payment_method_details.as_ref()?.card.as_ref()?.number.as_deref()?;
+    Some(number.chars().filter(char::is_ascii_digit).collect())
 }
 
 /// The review a manual-review outcome opens. Declined and blocked payments never enter the

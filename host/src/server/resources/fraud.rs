@@ -61,20 +61,91 @@ pub async fn ingest_efw(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Respons
         return Err(already(&charge_id, &format!("has an early fraud warning ({})", efw.id)));
     }
     let now = ids::now();
-    let efw = json!({
+    let mut batch = WriteBatch::default();
+    let efw = warn(&charge, &fraud_type, now, &ctx.account, &mut batch);
+    super::holdout::label_fraud(&app, &ctx.account, &charge_id, &mut batch).await?;
+    commit_new(&app, &ctx, batch, Kind::EarlyFraudWarning, &efw, "radar.early_fraud_warning.created", now).await
+}
+
+/// A new early fraud warning for `charge` with its label in `batch` (its document and event are
+/// the caller's to add).
+fn warn(charge: &Value, fraud_type: &str, now: i64, account: &str, batch: &mut WriteBatch) -> Value {
+    feedback::label(charge, Label::EarlyFraudWarning, now, account, batch);
+    json!({
         "id": ids::new_id("issfr"),
         "object": "radar.early_fraud_warning",
         "actionable": !charge["refunded"].as_bool().unwrap_or(false) && !charge["disputed"].as_bool().unwrap_or(false),
-        "charge": charge_id,
+        "charge": charge["id"],
         "created": now,
         "fraud_type": fraud_type,
         "livemode": false,
         "payment_intent": null,
-    });
-    let mut batch = WriteBatch::default();
-    feedback::label(&charge, Label::EarlyFraudWarning, now, &ctx.account, &mut batch);
-    super::holdout::label_fraud(&app, &ctx.account, &charge_id, &mut batch).await?;
-    commit_new(&app, &ctx, batch, Kind::EarlyFraudWarning, &efw, "radar.early_fraud_warning.created", now).await
+    })
+}
+
+/// A new dispute of `charge` (marked disputed) with its label in `batch` if it is for fraud (its
+/// document and event are the caller's to add). `status` is `needs_response`, or
+/// `warning_needs_response` for an inquiry.
+fn dispute(
+    charge: &mut Value,
+    reason: &str,
+    amount: i64,
+    status: &str,
+    now: i64,
+    account: &str,
+    batch: &mut WriteBatch,
+) -> Value {
+    charge["disputed"] = json!(true);
+    if reason == "fraudulent" {
+        feedback::label(charge, Label::Dispute, now, account, batch);
+    }
+    json!({
+        "id": ids::new_id("du"),
+        "object": "dispute",
+        "amount": amount,
+        "charge": charge["id"],
+        "created": now,
+        "currency": charge["currency"],
+        "is_charge_refundable": false,
+        "livemode": false,
+        "metadata": {},
+        "payment_intent": null,
+        "reason": reason,
+        "status": status,
+    })
+}
+
+/// What Stripe's test cards for disputes and warnings bring once charged (as Stripe, shortly
+/// after; here in the charge's own write): `4000000000000259` a fraudulent dispute,
+/// `4000000000002685` a product-not-received one, `4000000000001976` an inquiry, and
+/// `4000000000005423` an early fraud warning (`unauthorized_use_of_card`). Adds the objects, their
+/// events and labels to `batch`, marking `charge` disputed where it is.
+pub fn test_card_follow_up(charge: &mut Value, number: &str, now: i64, account: &str, batch: &mut WriteBatch) {
+    let amount = charge["amount_captured"].as_i64().unwrap_or(0);
+    let (object, kind, event) = match number {
+        "4000000000000259" => (
+            dispute(charge, "fraudulent", amount, "needs_response", now, account, batch),
+            Kind::Dispute,
+            "charge.dispute.created",
+        ),
+        "4000000000002685" => (
+            dispute(charge, "product_not_received", amount, "needs_response", now, account, batch),
+            Kind::Dispute,
+            "charge.dispute.created",
+        ),
+        "4000000000001976" => (
+            dispute(charge, "general", amount, "warning_needs_response", now, account, batch),
+            Kind::Dispute,
+            "charge.dispute.created",
+        ),
+        "4000000000005423" => (
+            warn(charge, "unauthorized_use_of_card", now, account, batch),
+            Kind::EarlyFraudWarning,
+            "radar.early_fraud_warning.created",
+        ),
+        _ => return,
+    };
+    push_new(batch, kind, &object, event, now);
 }
 
 /// Marks the charge's early fraud warnings no longer actionable, as Stripe does once the charge
@@ -110,16 +181,20 @@ async fn commit_new(
     event_type: &str,
     now: i64,
 ) -> Result<Response, ApiError> {
-    let body = object.to_string();
+    push_new(&mut batch, kind, object, event_type, now);
+    super::commit_with_events(app, ctx, batch, StatusCode::OK, object.to_string()).await
+}
+
+/// Adds a new object of `kind` (tagged with its charge) and the event that announces it.
+fn push_new(batch: &mut WriteBatch, kind: Kind, object: &Value, event_type: &str, now: i64) {
     batch.docs.push(Doc {
         kind,
         id: object["id"].as_str().unwrap_or_default().to_owned(),
         created: now,
         tag: object["charge"].as_str().map(str::to_owned),
-        body: body.clone(),
+        body: object.to_string(),
     });
     batch.docs.push(events::event(event_type, object, now));
-    super::commit_with_events(app, ctx, batch, StatusCode::OK, body).await
 }
 
 /// `GET /v1/radar/early_fraud_warnings` (`charge` filters).
@@ -160,24 +235,9 @@ pub async fn ingest_dispute(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Res
         return Err(ApiError::invalid("amount", message));
     }
     let now = ids::now();
-    let dispute = json!({
-        "id": ids::new_id("du"),
-        "object": "dispute",
-        "amount": amount,
-        "charge": charge_id,
-        "created": now,
-        "currency": charge["currency"],
-        "is_charge_refundable": false,
-        "livemode": false,
-        "metadata": {},
-        "payment_intent": null,
-        "reason": reason,
-        "status": "needs_response",
-    });
     let mut batch = WriteBatch::default();
-    charge["disputed"] = json!(true);
+    let dispute = dispute(&mut charge, &reason, amount, "needs_response", now, &ctx.account, &mut batch);
     if reason == "fraudulent" {
-        feedback::label(&charge, Label::Dispute, now, &ctx.account, &mut batch);
         super::holdout::label_fraud(&app, &ctx.account, &charge_id, &mut batch).await?;
     }
     reviews::close_for_charge(&app, &ctx.account, &charge, "disputed", now, &mut batch).await?;
