@@ -251,6 +251,9 @@ fn check_coverage(vectors: &[Vector], engines: &BTreeMap<String, Engine>) {
             "stolen_card",
             "card_velocity_exceeded",
             "incorrect_cvc",
+            "expired_card",
+            "processing_error",
+            "incorrect_number",
         ],
     );
     missing("error code", &seen("/error/code"), &["parameter_unknown", "parameter_invalid", "parameter_missing"]);

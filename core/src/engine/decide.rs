@@ -62,7 +62,7 @@ pub(super) fn decide(d: &Decided<'_>, decision: &Decision, payment: &Payment) ->
         outcome.reason = Some(code.to_owned());
         outcome.rule = None;
         outcome.seller_message = messages::ISSUER_DECLINED.to_owned();
-        error = Some(StripeError::card_declined(code, messages::CARD_DECLINED));
+        error = Some(issuer_error(code));
     }
     let three_d_secure = decision.three_d_secure.iter().filter_map(|&i| rule_ref(i)).collect();
     Assessment {
@@ -77,6 +77,26 @@ pub(super) fn decide(d: &Decided<'_>, decision: &Decision, payment: &Payment) ->
         fraud_probability: d.model.probability,
         error,
     }
+}
+
+/// The card error of an issuer's decline as Stripe words it: declines with a code of their own
+/// (an expired card, a wrong CVC or number, a processing error) carry it and name the card field
+/// at fault; the others are `card_declined` with the decline code.
+fn issuer_error(decline_code: &str) -> StripeError {
+    let (code, message, param) = match decline_code {
+        "expired_card" => ("expired_card", "Your card has expired.", Some("exp_month")),
+        "incorrect_cvc" => ("incorrect_cvc", "Your card's security code is incorrect.", Some("cvc")),
+        "incorrect_number" => ("incorrect_number", "Your card number is incorrect.", Some("number")),
+        "processing_error" => {
+            ("processing_error", "An error occurred while processing your card. Try again in a little bit.", None)
+        }
+        "insufficient_funds" => ("card_declined", "Your card has insufficient funds.", None),
+        _ => ("card_declined", messages::CARD_DECLINED, None),
+    };
+    let mut error = StripeError::card_declined(decline_code, message);
+    error.code = Some(code.to_owned());
+    error.param = param.map(str::to_owned);
+    error
 }
 
 fn base_outcome(model: &ModelResult, rule: Option<RuleRef>) -> Outcome {

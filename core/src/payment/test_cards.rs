@@ -59,6 +59,9 @@ pub fn test_card_behavior(number: &str) -> Option<TestCardBehavior> {
         "4000000000009979" => TestCardBehavior::IssuerDecline("stolen_card"),
         "4000000000006975" => TestCardBehavior::IssuerDecline("card_velocity_exceeded"),
         "4000000000000127" => TestCardBehavior::IssuerDecline("incorrect_cvc"),
+        "4000000000000069" => TestCardBehavior::IssuerDecline("expired_card"),
+        "4000000000000119" => TestCardBehavior::IssuerDecline("processing_error"),
+        "4242424242424241" => TestCardBehavior::IssuerDecline("incorrect_number"),
         _ => return None,
     };
     Some(b)

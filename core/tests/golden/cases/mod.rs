@@ -31,7 +31,7 @@ pub struct Case {
 }
 
 /// Every Stripe test card the engine simulates (`ward_core::payment::test_cards`).
-pub const TEST_CARDS: [&str; 16] = [
+pub const TEST_CARDS: [&str; 19] = [
     "4100000000000019",
     "4000000000004954",
     "4000000000009235",
@@ -48,6 +48,9 @@ pub const TEST_CARDS: [&str; 16] = [
     "4000000000009979",
     "4000000000006975",
     "4000000000000127",
+    "4000000000000069",
+    "4000000000000119",
+    "4242424242424241",
 ];
 
 /// Custom rules that by design never fire (the coverage check skips them).
@@ -299,6 +302,9 @@ fn test_cards(t: &mut Table) {
         ("4000000000009979", "stolen_card"),
         ("4000000000006975", "card_velocity_exceeded"),
         ("4000000000000127", "incorrect_cvc"),
+        ("4000000000000069", "expired_card"),
+        ("4000000000000119", "processing_error"),
+        ("4242424242424241", "incorrect_number"),
     ] {
         t.add(
             &format!("test_card/{number}_issuer_declines_{code}"),

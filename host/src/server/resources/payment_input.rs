@@ -33,6 +33,8 @@ const TEST_TOKENS: &[(&str, &str)] = &[
     ("chargeDeclinedStolenCard", "4000000000009979"),
     ("chargeDeclinedVelocityLimitExceeded", "4000000000006975"),
     ("chargeDeclinedIncorrectCvc", "4000000000000127"),
+    ("chargeDeclinedExpiredCard", "4000000000000069"),
+    ("chargeDeclinedProcessingError", "4000000000000119"),
     ("createDispute", "4000000000000259"),
     ("createDisputeProductNotReceived", "4000000000002685"),
     ("createDisputeInquiry", "4000000000001976"),
