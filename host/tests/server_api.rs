@@ -120,7 +120,10 @@ fn rules_are_checked_versioned_and_published() {
     let bad = server.call("POST", "/v1/ward/rules", "predicate=Block+if+%3Aamount_in_usd%3A+%3E+'lots'");
     assert_eq!(bad.status, 400, "{}", bad.body);
     assert_eq!(bad.json()["error"]["param"], "predicate");
-    assert!(bad.json()["error"]["message"].as_str().is_some_and(|m| m.contains("line")), "{}", bad.body);
+    // Located in the predicate sent, not in the account's rules file the client never saw.
+    let message = bad.json()["error"]["message"].as_str().unwrap_or_default().to_owned();
+    assert!(message.contains("--> predicate, column 28"), "{message}");
+    assert!(message.contains("1 | Block if :amount_in_usd: > 'lots'\n"), "{message}");
 
     let big = "amount=800000&currency=usd&source=tok_visa";
     assert_eq!(server.charge(big).status, 200, "no rule yet");

@@ -8,6 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Value, json};
+use ward_core::rules::Diagnostic;
 
 use crate::server::App;
 use crate::server::api::{ApiError, Ctx, ids, json_response, params};
@@ -44,12 +45,33 @@ async fn validate(app: &App, account: &str, id: &str, predicate: Option<&str>) -
     let engine = app.engines.fresh(app.store.as_ref(), account).await?;
     let diagnostics =
         engine.scorer.check_rules(&text).map_err(|e| ApiError::internal("engine_unavailable", e.to_string()))?;
-    let errors: Vec<String> = diagnostics.iter().filter(|d| d.is_error()).map(|d| d.render(&text)).collect();
+    let errors: Vec<String> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| match predicate {
+            Some(p) => on_predicate(d, &text, id, p),
+            None => d.render(&text),
+        })
+        .collect();
     if errors.is_empty() {
         Ok(())
     } else {
         Err(ApiError::param("rule_invalid", "predicate", format!("The rule does not compile:\n{}", errors.join("\n"))))
     }
+}
+
+/// A diagnostic rendered against the predicate the request sent, when it points into it (line
+/// 1, columns counted in the predicate), rather than against the account's whole rules file,
+/// whose line numbers the client never saw.
+fn on_predicate(d: &Diagnostic, text: &str, id: &str, predicate: &str) -> String {
+    let prefix = format!("{id}: ");
+    let line = text.split('\n').nth((d.line as usize).wrapping_sub(1));
+    let offset = prefix.chars().count() as u32;
+    if line.is_some_and(|l| l.starts_with(&prefix)) && d.column > offset {
+        let moved = Diagnostic { line: 1, column: d.column - offset, ..d.clone() };
+        return moved.render(predicate).replace("--> line 1, column", "--> predicate, column");
+    }
+    d.render(text)
 }
 
 /// Publishes the account's rules: a new bundle, swapped in, and a `ward.rules_version` record.
