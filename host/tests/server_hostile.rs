@@ -81,6 +81,10 @@ fn cases() -> Vec<Case> {
             )
         },
         get("cursor naming no charge", "/v1/charges?starting_after=ch_gone", 404, Some("starting_after")),
+        Case {
+            headers: vec![auth(), ("Stripe-Account", "acct_connected_1".into())],
+            ..post("a connected account's header", VALID, 403, None)
+        },
         post(
             "malformed client IP address",
             format!("{VALID}&client[ip_address]=999.1.1.1"),

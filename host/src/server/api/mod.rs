@@ -89,6 +89,7 @@ impl FromRequest<Arc<App>> for Ctx {
     async fn from_request(req: Request, app: &Arc<App>) -> Result<Self, Self::Rejection> {
         let (parts, body) = req.into_parts();
         let account = authenticate(app, &parts.headers).await.map_err(IntoResponse::into_response)?;
+        no_connected_account(&parts.headers, &account).map_err(IntoResponse::into_response)?;
         let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
             Ok(b) => b,
             Err(_) => {
@@ -170,6 +171,25 @@ async fn authenticate(app: &App, headers: &HeaderMap) -> Result<String, ApiError
         Some(account) => Ok(account),
         None => Err(ApiError::unauthorized(format!("Invalid API Key provided: {}", redact(&key)))),
     }
+}
+
+/// Refuses a `Stripe-Account` header naming another account: Ward keeps accounts apart by API
+/// key and does not act for a platform's connected accounts, so the header would otherwise be
+/// ignored and the connected account's payments mixed into the platform's velocity and lists.
+fn no_connected_account(headers: &HeaderMap, account: &str) -> Result<(), ApiError> {
+    let Some(other) = headers.get("stripe-account").map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()) else {
+        return Ok(());
+    };
+    if other.is_empty() || other == account {
+        return Ok(());
+    }
+    Err(ApiError::status(
+        StatusCode::FORBIDDEN,
+        "account_invalid",
+        format!(
+            "Ward does not act for connected accounts (Stripe-Account: {other}): each account has API keys of its own. Send the request with the account's key and without the header."
+        ),
+    ))
 }
 
 /// Shows the start and end of a key, as Stripe does in its errors.
