@@ -5,6 +5,7 @@
 
 mod support;
 
+use serde_json::json;
 use support::server::{Server, TempDir};
 
 /// `POST /v1/radar/payment_evaluations` scores a payment in Stripe's shape, and a card hash
@@ -171,7 +172,11 @@ fn customer_contains_and_expand() {
     };
     let a1 = id(server.charge("amount=1000&currency=usd&source=tok_visa&customer=cus_a"));
     let b1 = id(server.charge("amount=1100&currency=usd&source=tok_visa&customer=cus_b"));
-    let a2 = id(server.charge("amount=1200&currency=usd&source=pm_card_riskLevelElevated&customer=cus_a"));
+    let agent =
+        "Mozilla%2F5.0+(iPhone%3B+CPU+iPhone+OS+17_0+like+Mac+OS+X)+Version%2F17.0+Mobile%2F15E148+Safari%2F604.1";
+    let a2 = id(server.charge(&format!(
+        "amount=1200&currency=usd&source=pm_card_riskLevelElevated&customer=cus_a&client[user_agent]={agent}"
+    )));
     id(server.charge("amount=1300&currency=usd&source=tok_mastercard"));
     let ids = |path: &str| server.list_ids(path);
     assert_eq!(ids("/v1/charges?customer=cus_a"), vec![a2.clone(), a1.clone()]);
@@ -189,6 +194,12 @@ fn customer_contains_and_expand() {
     assert_eq!(reviews["data"][0]["charge"]["id"], a2.as_str(), "{reviews}");
     let one = server.call("GET", &format!("/v1/reviews/{review}?expand[]=charge"), "").json();
     assert_eq!(one["charge"]["amount"], 1200);
+    let session = &one["session"];
+    assert_eq!(
+        (&session["browser"], &session["version"], &session["device"], &session["platform"]),
+        (&json!("Safari"), &json!("17.0"), &json!("iPhone"), &json!("iOS")),
+        "the review's session reads the user agent: {one}"
+    );
     let refund = server.call("POST", "/v1/refunds", &format!("charge={a1}&amount=400&expand[]=charge"));
     assert_eq!(refund.status, 200, "{}", refund.body);
     assert_eq!(refund.json()["charge"]["amount_refunded"], 400, "{}", refund.body);

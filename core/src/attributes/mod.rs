@@ -7,7 +7,7 @@ mod derive;
 mod frame;
 mod geo;
 mod table;
-mod user_agent;
+pub mod user_agent;
 
 pub use catalogue::{AttrId, AttrSource, AttrSpec, AttrType, Catalogue, RISK_LEVELS};
 pub use context::{BOUNDED_MAX, FeatureError, FeatureMap, edit_distance, fill_frame, fill_frame_in, validate_context};

@@ -1,4 +1,4 @@
-//! Browser and OS families from a user-agent string (the common families only).
+//! Browser, version, device and OS families from a user-agent string (the common families only).
 
 /// Browser family, or `None` if the agent is not recognised.
 pub fn browser_family(ua: &str) -> Option<&'static str> {
@@ -16,6 +16,32 @@ pub fn browser_family(ua: &str) -> Option<&'static str> {
         ("python-requests/", "python-requests"),
     ];
     FAMILIES.iter().find(|(needle, _)| ua.contains(needle)).map(|(_, name)| *name)
+}
+
+/// The browser's version as the agent states it (`120.0.6099.71`), or `None`.
+pub fn browser_version(ua: &str) -> Option<&str> {
+    // Safari states its own version apart from its WebKit build.
+    let token = match browser_family(ua)? {
+        "Safari" => "Version/",
+        "Edge" => "Edg/",
+        "Opera" => "OPR/",
+        "Samsung Internet" => "SamsungBrowser/",
+        "Headless Chrome" => "HeadlessChrome/",
+        "Firefox" => "Firefox/",
+        "Chrome" if ua.contains("CriOS/") => "CriOS/",
+        "Chrome" => "Chrome/",
+        "curl" => "curl/",
+        _ => "python-requests/",
+    };
+    let rest = &ua[ua.find(token)? + token.len()..];
+    let end = rest.find([' ', ';', ')']).unwrap_or(rest.len());
+    Some(&rest[..end]).filter(|v| !v.is_empty())
+}
+
+/// The kind of device (`iPhone`, `iPad`, `Android`, `Macintosh`), or `None`.
+pub fn device(ua: &str) -> Option<&'static str> {
+    const DEVICES: &[&str] = &["iPhone", "iPad", "Android", "Macintosh"];
+    DEVICES.iter().find(|d| ua.contains(*d)).copied()
 }
 
 /// Operating-system family, or `None` if the agent is not recognised.
@@ -45,5 +71,11 @@ mod tests {
         assert_eq!(browser_family(iphone), Some("Safari"));
         assert_eq!(os_family(iphone), Some("iOS"));
         assert_eq!(browser_family("x"), None);
+        assert_eq!(browser_version(edge), Some("120.0"));
+        assert_eq!(browser_version(iphone), Some("17.0"));
+        assert_eq!(device(iphone), Some("iPhone"));
+        assert_eq!(browser_version("curl/8.5.0"), Some("8.5.0"));
+        assert_eq!(browser_version("Mozilla/5.0 Chrome/"), None);
+        assert_eq!(device(edge), None);
     }
 }

@@ -30,7 +30,20 @@ pub fn new_review(payment: &Payment, charge: &str, now: i64) -> Value {
         "opened_reason": "rule",
         "payment_intent": Value::Null,
         "reason": "rule",
-        "session": client.map(|c| json!({"browser": c.browser, "device": Value::Null, "platform": c.operating_system, "version": Value::Null})),
+        "session": client.map(session),
+    })
+}
+
+/// Stripe's `session` of a review: the browser, its version, the device and the platform, as the
+/// client states them or as its user agent reads.
+fn session(c: &ward_core::payment::Client) -> Value {
+    use ward_core::attributes::user_agent as ua;
+    let agent = c.user_agent.as_deref().unwrap_or("");
+    json!({
+        "browser": c.browser.as_deref().or_else(|| ua::browser_family(agent)),
+        "device": ua::device(agent),
+        "platform": c.operating_system.as_deref().or_else(|| ua::os_family(agent)),
+        "version": ua::browser_version(agent),
     })
 }
 
