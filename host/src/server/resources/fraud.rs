@@ -115,35 +115,40 @@ fn dispute(
     })
 }
 
+/// What one of Stripe's test cards brings once charged.
+enum FollowUp {
+    /// A dispute: reason and status.
+    Dispute(&'static str, &'static str),
+    /// An early fraud warning of this fraud type.
+    Warning(&'static str),
+}
+
+/// Stripe's test cards for disputes and warnings.
+const FOLLOW_UPS: &[(&str, FollowUp)] = &[
+    ("4000000000000259", FollowUp::Dispute("fraudulent", "needs_response")),
+    ("4000000000002685", FollowUp::Dispute("product_not_received", "needs_response")),
+    ("4000000000001976", FollowUp::Dispute("general", "warning_needs_response")),
+    ("4000000000005423", FollowUp::Warning("unauthorized_use_of_card")),
+];
+
 /// What Stripe's test cards for disputes and warnings bring once charged (as Stripe, shortly
 /// after; here in the charge's own write): `4000000000000259` a fraudulent dispute,
 /// `4000000000002685` a product-not-received one, `4000000000001976` an inquiry, and
-/// `4000000000005423` an early fraud warning (`unauthorized_use_of_card`). Adds the objects, their
-/// events and labels to `batch`, marking `charge` disputed where it is.
+/// `4000000000005423` an early fraud warning. Adds the objects, their events and labels to
+/// `batch`, marking `charge` disputed where it is.
 pub fn test_card_follow_up(charge: &mut Value, number: &str, now: i64, account: &str, batch: &mut WriteBatch) {
+    let Some((_, follow_up)) = FOLLOW_UPS.iter().find(|(n, _)| *n == number) else { return };
     let amount = charge["amount_captured"].as_i64().unwrap_or(0);
-    let (object, kind, event) = match number {
-        "4000000000000259" => (
-            dispute(charge, "fraudulent", amount, "needs_response", now, account, batch),
-            Kind::Dispute,
-            "charge.dispute.created",
-        ),
-        "4000000000002685" => (
-            dispute(charge, "product_not_received", amount, "needs_response", now, account, batch),
-            Kind::Dispute,
-            "charge.dispute.created",
-        ),
-        "4000000000001976" => (
-            dispute(charge, "general", amount, "warning_needs_response", now, account, batch),
-            Kind::Dispute,
-            "charge.dispute.created",
-        ),
-        "4000000000005423" => (
-            warn(charge, "unauthorized_use_of_card", now, account, batch),
+    let (object, kind, event) = match follow_up {
+        FollowUp::Dispute(reason, status) => {
+            let object = dispute(charge, reason, amount, status, now, account, batch);
+            (object, Kind::Dispute, "charge.dispute.created")
+        }
+        FollowUp::Warning(fraud_type) => (
+            warn(charge, fraud_type, now, account, batch),
             Kind::EarlyFraudWarning,
             "radar.early_fraud_warning.created",
         ),
-        _ => return,
     };
     push_new(batch, kind, &object, event, now);
 }
