@@ -400,8 +400,9 @@ fn list_item_counts_follow_creates_repeats_deletes_and_feedback() {
 
 /// Eight clients add the same value to a list at once, and eight refund half of one charge at
 /// once while a dispute of it arrives, and six create lists with one alias, spread over
-/// `servers`: the value is counted once, the charge refunded twice, neither the refunds nor the
-/// dispute is lost from the charge, and one list gets the alias.
+/// `servers`: the value is counted once, the charge refunded at most twice (and not once
+/// disputed), neither the refunds nor the dispute is lost from the charge, and one list gets the
+/// alias.
 fn assert_concurrent_changes_run_one_after_the_other(servers: &[&Server]) {
     let list = servers[0].call("POST", "/v1/radar/value_lists", "alias=watch_emails&name=Watch&item_type=email");
     let list_id = list.json()["id"].as_str().expect("list id").to_owned();
@@ -440,20 +441,22 @@ fn assert_concurrent_changes_run_one_after_the_other(servers: &[&Server]) {
     assert!(items.iter().all(|&s| s == 200), "every add of the value answers 200: {items:?}");
     let shown = servers[0].call("GET", &format!("/v1/radar/value_lists/{list_id}"), "").json();
     assert_eq!(shown["list_items"]["total_count"], 1, "the value is counted once: {shown}");
+    // Refunds take turns with each other and with the dispute: at most the two halves go
+    // through, none once the charge is disputed, and neither kind of write loses the other's.
     let ok = refunds.iter().filter(|r| r.status == 200).count();
-    assert_eq!(
-        ok,
-        2,
+    assert!(
+        ok <= 2,
         "two halves refund the charge, no more: {:?}",
         refunds.iter().map(|r| &r.body).collect::<Vec<_>>()
     );
     for r in refunds.iter().filter(|r| r.status != 200) {
         assert_eq!(r.status, 400, "{}", r.body);
-        assert_eq!(r.json()["error"]["code"], "charge_already_refunded", "{}", r.body);
+        let code = r.json()["error"]["code"].as_str().unwrap_or_default().to_owned();
+        assert!(code == "charge_already_refunded" || code == "charge_disputed", "{}", r.body);
     }
     let after = servers[0].call("GET", &format!("/v1/charges/{charge}"), "").json();
-    assert_eq!(after["amount_refunded"], 1000, "{after}");
-    assert_eq!(after["refunds"]["total_count"], 2, "{after}");
+    assert_eq!(after["amount_refunded"], 500 * ok, "{after}");
+    assert_eq!(after["refunds"]["total_count"], ok, "{after}");
     assert_eq!(after["disputed"], true, "{after}");
 }
 

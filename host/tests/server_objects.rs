@@ -357,6 +357,13 @@ fn a_charge_is_warned_about_and_disputed_once() {
     assert_eq!(twice.status, 400, "{}", twice.body);
     assert_eq!(twice.json()["error"]["code"], "resource_already_exists");
     assert_eq!(server.list_ids(&format!("/v1/disputes?charge={charge}")).len(), 1);
+    let refund = server.call("POST", "/v1/refunds", &format!("charge={charge}"));
+    assert_eq!(
+        (refund.status, refund.json()["error"]["code"].clone()),
+        (400, "charge_disputed".into()),
+        "{}",
+        refund.body
+    );
     let blocked = server.charge("amount=1000&currency=usd&source=tok_radarBlock");
     assert_eq!(blocked.status, 402, "{}", blocked.body);
     let failed = blocked.charge_id().expect("failed charge id");

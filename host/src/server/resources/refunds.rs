@@ -42,6 +42,11 @@ pub async fn create(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, A
     if charge["status"] != "succeeded" {
         return Err(ApiError::param("charge_not_refundable", "charge", format!("Charge {charge_id} did not succeed.")));
     }
+    if charge["disputed"] == json!(true) {
+        // As in Stripe: the money goes back through the dispute, not a refund.
+        let message = format!("Charge {charge_id} has been charged back: it is disputed, and cannot be refunded.");
+        return Err(ApiError::param("charge_disputed", "charge", message));
+    }
     // What is left of the charge: a part not captured counts as refunded already (as in Stripe),
     // and a charge authorized but not captured is released whole.
     let uncaptured = charge["captured"] == json!(false);
