@@ -57,6 +57,8 @@ fn cases() -> Vec<Case> {
         post("invalid UTF-8 percent-encoding", format!("{VALID}&description=%FF"), 400, None),
         post("10,000 parameters", many, 400, None),
         get("unknown path", "/v1/nothing_here", 404, None),
+        Case { method: "PUT", ..get("a method the path does not take", "/v1/charges", 405, None) },
+        Case { method: "DELETE", ..get("DELETE of a charge", "/v1/charges/ch_x", 405, None) },
         get("unknown charge", "/v1/charges/ch_doesnotexist000000", 404, None),
         get("limit=1000 on a list", "/v1/charges?limit=1000", 400, Some("limit")),
         post("currency that is no currency", "amount=2000&currency=zzz&source=tok_visa", 400, Some("currency")),

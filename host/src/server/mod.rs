@@ -82,6 +82,7 @@ pub fn router(app: Arc<App>) -> Router {
         .layer(axum::middleware::from_fn_with_state(app.clone(), metrics::track))
         .layer(DefaultBodyLimit::max(api::MAX_BODY))
         .fallback(resources::not_found)
+        .method_not_allowed_fallback(resources::method_not_allowed)
         .with_state(app)
 }
 

@@ -145,6 +145,16 @@ pub async fn not_found(uri: Uri) -> Response {
     .into_response()
 }
 
+/// A known path asked with a method it does not take: a Stripe error object, not an empty 405.
+pub async fn method_not_allowed(method: axum::http::Method, uri: Uri) -> Response {
+    ApiError::status(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("{method} is not allowed on {}. See /openapi.json for the methods each route takes.", uri.path()),
+    )
+    .into_response()
+}
+
 /// `GET /v1/events`: `type` (an event type, or a group such as `charge.*`) or `types[]` (up to
 /// 20 of them).
 async fn list_events(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, ApiError> {
