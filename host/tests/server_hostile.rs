@@ -83,6 +83,7 @@ fn cases() -> Vec<Case> {
             )
         },
         get("cursor naming no charge", "/v1/charges?starting_after=ch_gone", 404, Some("starting_after")),
+        get("items of no value list", "/v1/radar/value_list_items?value_list=rsl_gone", 404, Some("value_list")),
         Case {
             headers: vec![auth(), ("Stripe-Account", "acct_connected_1".into())],
             ..post("a connected account's header", VALID, 403, None)

@@ -324,6 +324,11 @@ pub async fn list_items(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Respons
         Some(v) => matching_items(&app, &ctx.account, q, &v.to_lowercase()).await?,
         None => app.store.list(&ctx.account, Kind::ValueListItem, &q).await?,
     };
+    if page.data.is_empty() {
+        // An empty page of a list that does not exist would read as "no items".
+        ensure_defaults(&app, &ctx.account).await?;
+        load(&app, &ctx.account, &list_id, "value_list").await?;
+    }
     super::answer_list(
         &app,
         &ctx,
