@@ -84,6 +84,9 @@ fn cases() -> Vec<Case> {
         },
         get("cursor naming no charge", "/v1/charges?starting_after=ch_gone", 404, Some("starting_after")),
         get("items of no value list", "/v1/radar/value_list_items?value_list=rsl_gone", 404, Some("value_list")),
+        get("refunds of no charge", "/v1/refunds?charge=ch_gone", 404, Some("charge")),
+        get("warnings of no charge", "/v1/radar/early_fraud_warnings?charge=ch_gone", 404, Some("charge")),
+        get("disputes of no charge", "/v1/disputes?charge=ch_gone", 404, Some("charge")),
         Case {
             headers: vec![auth(), ("Stripe-Account", "acct_connected_1".into())],
             ..post("a connected account's header", VALID, 403, None)

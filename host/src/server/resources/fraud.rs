@@ -208,8 +208,7 @@ pub async fn list_efw(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response,
     if let Some(page) = super::no_payment_intents(&ctx, url)? {
         return Ok(page);
     }
-    let by_charge = |p: &params::Params| params::string(p, "charge");
-    super::list_stored(&app, &ctx, Kind::EarlyFraudWarning, url, &["charge", "payment_intent"], by_charge).await
+    super::list_by_charge(&app, &ctx, Kind::EarlyFraudWarning, url, &["charge", "payment_intent"]).await
 }
 
 /// `GET /v1/radar/early_fraud_warnings/{id}`.
@@ -271,8 +270,7 @@ pub async fn list_disputes(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Resp
     if let Some(page) = super::no_payment_intents(&ctx, "/v1/disputes")? {
         return Ok(page);
     }
-    let by_charge = |p: &params::Params| params::string(p, "charge");
-    super::list_stored(&app, &ctx, Kind::Dispute, "/v1/disputes", &["charge", "payment_intent"], by_charge).await
+    super::list_by_charge(&app, &ctx, Kind::Dispute, "/v1/disputes", &["charge", "payment_intent"]).await
 }
 
 /// `GET /v1/disputes/{id}`.

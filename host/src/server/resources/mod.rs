@@ -99,6 +99,25 @@ pub async fn list_stored(
     answer_list(app, ctx, kind, url, page).await
 }
 
+/// `GET` of objects that belong to charges (refunds, early fraud warnings, disputes), filtered
+/// by `charge`: a charge that does not exist is a 404 naming it, not an empty list.
+pub async fn list_by_charge(
+    app: &App,
+    ctx: &Ctx,
+    kind: Kind,
+    url: &str,
+    filters: &[&str],
+) -> Result<Response, ApiError> {
+    let mut q = list::query_with(&ctx.params, filters)?;
+    let charge = params::string(&ctx.params, "charge")?;
+    q.tags = charge.iter().cloned().collect();
+    let page = app.store.list(&ctx.account, kind, &q).await?;
+    if let Some(id) = charge.filter(|_| page.data.is_empty()) {
+        charges::load(app, &ctx.account, &id, "charge").await?;
+    }
+    answer_list(app, ctx, kind, url, page).await
+}
+
 /// A list answer for a page of objects of `kind`, with the `expand[]=data.…` fields expanded.
 pub async fn answer_list(app: &App, ctx: &Ctx, kind: Kind, url: &str, page: Page) -> Result<Response, ApiError> {
     let fields = expand::fields(&ctx.params, kind, "data.")?;

@@ -143,5 +143,5 @@ pub async fn retrieve(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: 
 
 /// `GET /v1/refunds` (`charge` filters).
 pub async fn list(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, ApiError> {
-    super::list_stored(&app, &ctx, Kind::Refund, "/v1/refunds", &["charge"], |p| params::string(p, "charge")).await
+    super::list_by_charge(&app, &ctx, Kind::Refund, "/v1/refunds", &["charge"]).await
 }
