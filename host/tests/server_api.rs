@@ -111,6 +111,39 @@ fn events_are_delivered_to_the_webhook_signed() {
     assert_eq!(types, ["charge.succeeded", "review.opened"]);
     let stored = server.call("GET", "/v1/events?type=review.opened", "").json();
     assert_eq!(stored["data"].as_array().map(Vec::len), Some(1));
+    // Counted once the endpoint has answered.
+    let delivered = (0..100).find_map(|_| {
+        let n = webhook_count(&server, "delivered");
+        (n >= 2).then_some(n).or_else(|| {
+            std::thread::sleep(Duration::from_millis(50));
+            None
+        })
+    });
+    assert_eq!(delivered, Some(2), "both deliveries counted in /metrics");
+}
+
+/// An event counter of `/metrics` (`ward_webhook_events_total{result=…}`).
+fn webhook_count(server: &Server, result: &str) -> u64 {
+    let metrics = request(server.addr, "GET", "/metrics", &[], b"").expect("metrics").body;
+    let prefix = format!("ward_webhook_events_total{{result=\"{result}\"}} ");
+    metrics.lines().find_map(|l| l.strip_prefix(&prefix)).and_then(|n| n.parse().ok()).expect("the counter")
+}
+
+/// An endpoint that is down holds at most `--webhook-queue` events; the rest are dropped and
+/// counted, and payments go on as before.
+#[test]
+fn webhooks_to_a_dead_endpoint_hold_bounded_memory() {
+    let port = TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+    let dir = TempDir::new("webhooks-dead");
+    let url = format!("http://127.0.0.1:{port}/hook");
+    let server = Server::start(dir.path(), &["--webhook-url", &url, "--webhook-queue", "3"]);
+    for _ in 0..10 {
+        assert_eq!(server.charge("amount=1200&currency=usd&source=tok_visa").status, 200);
+    }
+    // Ten events (charge.succeeded): three wait for their retries, seven are dropped.
+    assert_eq!(webhook_count(&server, "dropped"), 7);
+    assert_eq!(webhook_count(&server, "delivered"), 0);
+    assert_eq!(server.list_ids("/v1/events?limit=100").len(), 10, "every event stays readable");
 }
 
 #[test]

@@ -38,6 +38,8 @@ pub struct ServeConfig {
     pub webhook_url: Option<String>,
     /// The secret webhook signatures are made with (`whsec_…`).
     pub webhook_secret: Option<String>,
+    /// Most events waiting for delivery or retrying at once; more are dropped (and counted).
+    pub webhook_queue: usize,
     /// A fixed API key for the default account (else one is made and printed on first start).
     pub api_key: Option<String>,
     /// `text` or `json` logs.
@@ -63,6 +65,7 @@ impl Default for ServeConfig {
             holdout_fraction: 0.0,
             webhook_url: None,
             webhook_secret: None,
+            webhook_queue: crate::server::webhooks::DEFAULT_QUEUE,
             api_key: None,
             log_format: "text".into(),
             durability: "fsync".into(),
@@ -92,6 +95,8 @@ pub struct FileConfig {
     pub webhook_url: Option<String>,
     /// `webhook_secret = "whsec_…"`.
     pub webhook_secret: Option<String>,
+    /// `webhook_queue = 10000`.
+    pub webhook_queue: Option<usize>,
     /// `api_key = "sk_test_…"`.
     pub api_key: Option<String>,
     /// `log_format = "json"`.
@@ -148,6 +153,7 @@ impl ServeConfig {
             holdout_fraction: over.holdout_fraction.or(file.holdout_fraction).unwrap_or(0.0),
             webhook_url: over.webhook_url.or(file.webhook_url),
             webhook_secret: over.webhook_secret.or(file.webhook_secret),
+            webhook_queue: over.webhook_queue.or(file.webhook_queue).unwrap_or(d.webhook_queue),
             api_key: over.api_key.or(file.api_key),
             log_format: over.log_format.or(file.log_format).unwrap_or(d.log_format),
             durability: over.durability.or(file.durability).unwrap_or(d.durability),
@@ -168,6 +174,9 @@ impl ServeConfig {
                 "holdout_fraction must be between 0 and 0.05 (a holdout lets would-be-blocked payments through), not {}",
                 self.holdout_fraction
             )));
+        }
+        if self.webhook_queue == 0 {
+            return Err(ConfigError::Invalid("webhook_queue must be at least 1".into()));
         }
         if !["component", "native"].contains(&self.runtime.as_str()) {
             return Err(ConfigError::Invalid(format!("runtime must be component or native, not {}", self.runtime)));

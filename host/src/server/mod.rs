@@ -12,6 +12,7 @@ mod openapi;
 mod resources;
 mod scoring;
 mod startup;
+mod webhooks;
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
@@ -37,7 +38,7 @@ pub struct App {
     /// Request and decision metrics.
     pub metrics: metrics::Metrics,
     /// Webhook delivery.
-    pub webhooks: events::Webhooks,
+    pub webhooks: webhooks::Webhooks,
     /// Locks of the objects read-modify-write requests are changing.
     pub locks: locks::Locks,
     /// Idempotency keys being processed on this server (see [`api::idempotency`]).
@@ -47,7 +48,8 @@ pub struct App {
 impl App {
     /// Builds the application state.
     pub fn new(store: Arc<dyn Store>, engines: Engines, config: ServeConfig) -> Arc<App> {
-        let webhooks = events::Webhooks::new(config.webhook_url.clone(), config.webhook_secret.clone());
+        let webhooks =
+            webhooks::Webhooks::new(config.webhook_url.clone(), config.webhook_secret.clone(), config.webhook_queue);
         Arc::new(App {
             store,
             engines,
