@@ -136,7 +136,7 @@ fn webhooks_to_a_dead_endpoint_hold_bounded_memory() {
     let port = TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
     let dir = TempDir::new("webhooks-dead");
     let url = format!("http://127.0.0.1:{port}/hook");
-    let server = Server::start(dir.path(), &["--webhook-url", &url, "--webhook-queue", "3"]);
+    let mut server = Server::start(dir.path(), &["--webhook-url", &url, "--webhook-queue", "3"]);
     for _ in 0..10 {
         assert_eq!(server.charge("amount=1200&currency=usd&source=tok_visa").status, 200);
     }
@@ -144,6 +144,10 @@ fn webhooks_to_a_dead_endpoint_hold_bounded_memory() {
     assert_eq!(webhook_count(&server, "dropped"), 7);
     assert_eq!(webhook_count(&server, "delivered"), 0);
     assert_eq!(server.list_ids("/v1/events?limit=100").len(), 10, "every event stays readable");
+    // Shutdown gives the three a few seconds, then says what is left undelivered.
+    let status = server.terminate(Duration::from_secs(20)).expect("exits within 20 s of SIGTERM");
+    assert!(status.success(), "{}", server.stderr());
+    assert!(server.stderr().contains("left undelivered at shutdown"), "{}", server.stderr());
 }
 
 #[test]

@@ -88,12 +88,16 @@ pub fn router(app: Arc<App>) -> Router {
         .with_state(app)
 }
 
-/// Serves until SIGTERM or Ctrl-C: then stops accepting, finishes in-flight requests, closes
-/// the store (flushing it) and returns.
+/// How long shutdown waits for webhook events still being delivered.
+const WEBHOOK_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Serves until SIGTERM or Ctrl-C: then stops accepting, finishes in-flight requests, gives
+/// webhook deliveries under way a few seconds, closes the store (flushing it) and returns.
 pub async fn serve(app: Arc<App>, listener: tokio::net::TcpListener) -> std::io::Result<()> {
     let store = app.store.clone();
-    let service = router(app).into_make_service_with_connect_info::<SocketAddr>();
+    let service = router(app.clone()).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await?;
+    app.webhooks.drain(WEBHOOK_GRACE).await;
     if let Err(e) = store.close().await {
         tracing::error!(error = %e, "closing the store failed");
     }

@@ -105,6 +105,22 @@ impl Webhooks {
     }
 }
 
+impl Webhooks {
+    /// Waits up to `grace` for the events still pending (at shutdown), and logs how many are
+    /// left undelivered.
+    pub async fn drain(&self, grace: Duration) {
+        let Some(endpoint) = &self.endpoint else { return };
+        let start = std::time::Instant::now();
+        while endpoint.pending.load(Ordering::Acquire) > 0 && start.elapsed() < grace {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let left = endpoint.pending.load(Ordering::Acquire);
+        if left > 0 {
+            tracing::warn!(events = left, "webhook events left undelivered at shutdown (still at /v1/events)");
+        }
+    }
+}
+
 /// Tries an event until the endpoint takes it or the retries run out.
 async fn deliver(endpoint: &Endpoint, body: &str) -> bool {
     for (attempt, wait) in std::iter::once(Duration::ZERO).chain(RETRIES).enumerate() {
