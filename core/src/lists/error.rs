@@ -23,7 +23,7 @@ pub enum ListError {
         reason: &'static str,
     },
     /// A value is longer than the 800 characters Radar allows.
-    #[error("a {item_type} value is {len} characters long; values are limited to {limit} characters")]
+    #[error("this {item_type} value is {len} characters long; values are limited to {limit} characters")]
     ValueTooLong {
         /// The item type the value was checked against.
         item_type: ItemType,
