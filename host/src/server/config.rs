@@ -175,6 +175,13 @@ impl ServeConfig {
                 self.holdout_fraction
             )));
         }
+        if let Some(url) = &self.webhook_url
+            && reqwest::Url::parse(url).map_or(true, |u| !matches!(u.scheme(), "http" | "https") || !u.has_host())
+        {
+            return Err(ConfigError::Invalid(format!(
+                "webhook_url must be an http:// or https:// URL, such as https://example.com/ward-events, not {url}"
+            )));
+        }
         if self.webhook_queue == 0 {
             return Err(ConfigError::Invalid("webhook_queue must be at least 1".into()));
         }
@@ -239,5 +246,13 @@ mod tests {
         let day = FileConfig { idempotency_ttl: Some(86_400), ..Default::default() };
         let c = ServeConfig::resolve(FileConfig::default(), day).expect("a day is valid");
         assert_eq!(c.idempotency_ttl, std::time::Duration::from_secs(86_400));
+        for url in ["not a url", "ftp://example.com/x", "http://"] {
+            let bad = FileConfig { webhook_url: Some(url.into()), ..Default::default() };
+            assert!(ServeConfig::resolve(bad, FileConfig::default()).is_err(), "webhook_url {url}");
+        }
+        let bad = FileConfig { webhook_queue: Some(0), ..Default::default() };
+        assert!(ServeConfig::resolve(bad, FileConfig::default()).is_err(), "webhook_queue 0");
+        let good = FileConfig { webhook_url: Some("https://example.com/hook".into()), ..Default::default() };
+        assert!(ServeConfig::resolve(good, FileConfig::default()).is_ok());
     }
 }
