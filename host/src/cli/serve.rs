@@ -36,10 +36,6 @@ pub struct ServeArgs {
     /// Secret for webhook signatures.
     #[arg(long, env = "WARD_WEBHOOK_SECRET", hide_env_values = true)]
     webhook_secret: Option<String>,
-    /// Most events waiting for webhook delivery or retrying at once; more are dropped and
-    /// counted in /metrics (they stay readable at /v1/events) [default: 10000].
-    #[arg(long, env = "WARD_WEBHOOK_QUEUE", value_name = "EVENTS")]
-    webhook_queue: Option<usize>,
     /// Use this API key for the default account instead of a generated one.
     #[arg(long, env = "WARD_API_KEY", hide_env_values = true)]
     api_key: Option<String>,
@@ -81,7 +77,6 @@ impl ServeArgs {
             holdout_fraction: self.holdout_fraction,
             webhook_url: self.webhook_url.clone(),
             webhook_secret: self.webhook_secret.clone(),
-            webhook_queue: self.webhook_queue,
             api_key: self.api_key.clone(),
             log_format: self.log_format.clone(),
             durability: self.durability.clone(),

@@ -38,8 +38,6 @@ pub struct ServeConfig {
     pub webhook_url: Option<String>,
     /// The secret webhook signatures are made with (`whsec_…`).
     pub webhook_secret: Option<String>,
-    /// Most events waiting for delivery or retrying at once; more are dropped (and counted).
-    pub webhook_queue: usize,
     /// A fixed API key for the default account (else one is made and printed on first start).
     pub api_key: Option<String>,
     /// `text` or `json` logs.
@@ -65,7 +63,6 @@ impl Default for ServeConfig {
             holdout_fraction: 0.0,
             webhook_url: None,
             webhook_secret: None,
-            webhook_queue: crate::server::webhooks::DEFAULT_QUEUE,
             api_key: None,
             log_format: "text".into(),
             durability: "fsync".into(),
@@ -95,8 +92,6 @@ pub struct FileConfig {
     pub webhook_url: Option<String>,
     /// `webhook_secret = "whsec_…"`.
     pub webhook_secret: Option<String>,
-    /// `webhook_queue = 10000`.
-    pub webhook_queue: Option<usize>,
     /// `api_key = "sk_test_…"`.
     pub api_key: Option<String>,
     /// `log_format = "json"`.
@@ -153,7 +148,6 @@ impl ServeConfig {
             holdout_fraction: over.holdout_fraction.or(file.holdout_fraction).unwrap_or(0.0),
             webhook_url: over.webhook_url.or(file.webhook_url),
             webhook_secret: over.webhook_secret.or(file.webhook_secret),
-            webhook_queue: over.webhook_queue.or(file.webhook_queue).unwrap_or(d.webhook_queue),
             api_key: over.api_key.or(file.api_key),
             log_format: over.log_format.or(file.log_format).unwrap_or(d.log_format),
             durability: over.durability.or(file.durability).unwrap_or(d.durability),
@@ -181,9 +175,6 @@ impl ServeConfig {
             return Err(ConfigError::Invalid(format!(
                 "webhook_url must be an http:// or https:// URL, such as https://example.com/ward-events, not {url}"
             )));
-        }
-        if self.webhook_queue == 0 {
-            return Err(ConfigError::Invalid("webhook_queue must be at least 1".into()));
         }
         if !["component", "native"].contains(&self.runtime.as_str()) {
             return Err(ConfigError::Invalid(format!("runtime must be component or native, not {}", self.runtime)));
@@ -250,8 +241,6 @@ mod tests {
             let bad = FileConfig { webhook_url: Some(url.into()), ..Default::default() };
             assert!(ServeConfig::resolve(bad, FileConfig::default()).is_err(), "webhook_url {url}");
         }
-        let bad = FileConfig { webhook_queue: Some(0), ..Default::default() };
-        assert!(ServeConfig::resolve(bad, FileConfig::default()).is_err(), "webhook_queue 0");
         let good = FileConfig { webhook_url: Some("https://example.com/hook".into()), ..Default::default() };
         assert!(ServeConfig::resolve(good, FileConfig::default()).is_ok());
     }

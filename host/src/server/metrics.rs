@@ -140,7 +140,7 @@ async fn metrics(State(app): State<Arc<App>>) -> Response {
     let counts = &app.webhooks.counts;
     body.push_str("# HELP ward_webhook_events_total Events by what became of their webhook delivery.\n");
     body.push_str("# TYPE ward_webhook_events_total counter\n");
-    for (result, n) in [("delivered", &counts.delivered), ("failed", &counts.failed), ("dropped", &counts.dropped)] {
+    for (result, n) in [("delivered", &counts.delivered), ("failed", &counts.failed)] {
         let _ = writeln!(body, "ward_webhook_events_total{{result=\"{result}\"}} {}", n.load(Ordering::Relaxed));
     }
     ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()

@@ -48,8 +48,8 @@ pub struct App {
 impl App {
     /// Builds the application state.
     pub fn new(store: Arc<dyn Store>, engines: Engines, config: ServeConfig) -> Arc<App> {
-        let webhooks =
-            webhooks::Webhooks::new(config.webhook_url.clone(), config.webhook_secret.clone(), config.webhook_queue);
+        let webhooks = webhooks::Webhooks::new(config.webhook_url.clone(), config.webhook_secret.clone());
+        webhooks.start(store.clone());
         Arc::new(App {
             store,
             engines,

@@ -1,148 +1,358 @@
-//! Webhook delivery: each event, once durable, is POSTed to the configured endpoint with a
-//! Stripe-style signature, retried with growing waits, several at a time. Delivery is at least
-//! once and unordered, as with Stripe; receivers deduplicate by event id.
+//! Webhook delivery from the stored events, as an outbox: a background task reads each
+//! account's events past its delivery cursor (a settings object in the store) and POSTs them to
+//! the endpoint with a Stripe-style signature, 16 at a time, moving the cursor past what the
+//! endpoint took. Nothing waits in memory: an endpoint that is down holds the cursor, and a
+//! restart carries on from it, so no event is lost to a restart or an outage. The event at the
+//! cursor is retried with growing waits (1 s, 5 s, 30 s, 2 min, 10 min, then hourly) and given
+//! up after three days, as Stripe does. Delivery is at least once (a retry re-sends what
+//! followed a failure); receivers deduplicate by event id, as with Stripe.
 //!
-//! What waits is bounded: at most [`ServeConfig::webhook_queue`](super::config::ServeConfig)
-//! events are pending (queued or between retries); past that, new events are dropped and
-//! counted, so an endpoint that is down costs memory up to the bound and no more. Every event
-//! stays readable at `/v1/events`, where a receiver catches up (`created[gte]`, `starting_after`).
+//! Servers sharing a Redis store take turns per account under a lease, so each event goes out
+//! from one of them. An account's cursor starts at the first start with an endpoint configured:
+//! events from before then are not sent.
 
+use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use hmac::{Hmac, Mac};
+use serde_json::{Value, json};
 use sha2::Sha256;
-use tokio::sync::Semaphore;
+use tokio::sync::Notify;
 
 use super::api::ids;
-use crate::store::{Doc, Kind};
-
-/// Default bound on pending events.
-pub const DEFAULT_QUEUE: usize = 10_000;
+use crate::store::{Doc, Kind, ListQuery, Store, StoreError, WriteBatch};
 
 /// Requests to the endpoint at once.
 const IN_FLIGHT: usize = 16;
-
-/// The wait before each retry: an event is given up about 13 minutes after its first attempt.
-const RETRIES: [Duration; 5] = [
+/// Events read per page, and pages delivered per account before the others get a turn.
+const PAGE: usize = 100;
+const PAGES_PER_TURN: usize = 10;
+/// The waits before the retries of the event at the cursor; after the last, hourly.
+const BACKOFF: [Duration; 5] = [
     Duration::from_secs(1),
     Duration::from_secs(5),
     Duration::from_secs(30),
     Duration::from_secs(120),
     Duration::from_secs(600),
 ];
+/// An event the endpoint keeps refusing is given up after this long.
+const GIVE_UP: Duration = Duration::from_secs(3 * 24 * 3600);
+/// How often the task looks for events when nothing wakes it (events of other servers).
+const POLL: Duration = Duration::from_secs(1);
+/// The shared-store lease of an account's delivery.
+const LEASE: Duration = Duration::from_secs(30);
+const LEASE_ID: &str = "webhook_delivery";
+/// The settings object holding an account's cursor.
+const CURSOR_ID: &str = "webhook_cursor";
 
 /// Events by what became of them (the `/metrics` counters).
 #[derive(Default)]
 pub struct Counts {
     /// Accepted by the endpoint (a 2xx).
     pub delivered: AtomicU64,
-    /// Given up after every retry.
+    /// Given up after three days of retries.
     pub failed: AtomicU64,
-    /// Never queued: the queue was full.
-    pub dropped: AtomicU64,
 }
 
-/// The endpoint and what delivery shares.
+/// The endpoint and the delivery task's signals.
 struct Endpoint {
     url: String,
     secret: String,
     client: reqwest::Client,
-    slots: Semaphore,
-    pending: AtomicUsize,
+    /// New events were stored.
+    wake: Notify,
+    /// Set by the task after a pass that left nothing to deliver.
+    caught_up: AtomicBool,
+    /// Passes completed (shutdown waits for one after its call).
+    passes: AtomicU64,
 }
 
 /// Webhook delivery, when an endpoint is configured.
 pub struct Webhooks {
     endpoint: Option<Arc<Endpoint>>,
-    capacity: usize,
     /// What became of the events.
     pub counts: Arc<Counts>,
 }
 
 impl Webhooks {
-    /// Delivery to `url` (none without one), with at most `capacity` events pending.
-    pub fn new(url: Option<String>, secret: Option<String>, capacity: usize) -> Webhooks {
+    /// Delivery to `url` (none without one); [`Webhooks::start`] starts it.
+    pub fn new(url: Option<String>, secret: Option<String>) -> Webhooks {
         let endpoint = url.map(|url| {
             Arc::new(Endpoint {
                 url,
                 secret: secret.unwrap_or_default(),
                 client: reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap_or_default(),
-                slots: Semaphore::new(IN_FLIGHT),
-                pending: AtomicUsize::new(0),
+                wake: Notify::new(),
+                caught_up: AtomicBool::new(false),
+                passes: AtomicU64::new(0),
             })
         });
-        Webhooks { endpoint, capacity, counts: Arc::default() }
+        Webhooks { endpoint, counts: Arc::default() }
     }
 
-    /// Queues events (their stored JSON) for delivery, after they are durable (must be called
-    /// inside the runtime).
-    pub fn send(&self, docs: &[Doc]) {
-        let Some(endpoint) = &self.endpoint else { return };
-        for d in docs.iter().filter(|d| d.kind == Kind::Event) {
-            if endpoint.pending.fetch_add(1, Ordering::AcqRel) >= self.capacity {
-                endpoint.pending.fetch_sub(1, Ordering::AcqRel);
-                // Logged at the first drop and then at every power of two, not once per event.
-                let dropped = self.counts.dropped.fetch_add(1, Ordering::Relaxed) + 1;
-                if dropped.is_power_of_two() {
-                    tracing::warn!(
-                        dropped,
-                        capacity = self.capacity,
-                        "webhook queue full: events dropped (still at /v1/events)"
-                    );
-                }
-                continue;
-            }
-            let (endpoint, counts, body) = (endpoint.clone(), self.counts.clone(), d.body.clone());
-            tokio::spawn(async move {
-                let delivered = deliver(&endpoint, &body).await;
-                let counter = if delivered { &counts.delivered } else { &counts.failed };
-                counter.fetch_add(1, Ordering::Relaxed);
-                endpoint.pending.fetch_sub(1, Ordering::AcqRel);
-            });
+    /// Starts the delivery task over `store`'s events (must be called inside the runtime).
+    pub fn start(&self, store: Arc<dyn Store>) {
+        if let Some(endpoint) = &self.endpoint {
+            let outbox = Outbox {
+                endpoint: endpoint.clone(),
+                counts: self.counts.clone(),
+                store,
+                since: ids::now(),
+                token: ids::random_base62(16),
+                retries: HashMap::new(),
+            };
+            tokio::spawn(outbox.run());
         }
     }
-}
 
-impl Webhooks {
-    /// Waits up to `grace` for the events still pending (at shutdown), and logs how many are
-    /// left undelivered.
+    /// Tells the delivery task that events were stored (they are durable: the task reads them
+    /// from the store).
+    pub fn send(&self, docs: &[Doc]) {
+        if let Some(endpoint) = &self.endpoint
+            && docs.iter().any(|d| d.kind == Kind::Event)
+        {
+            endpoint.wake.notify_one();
+        }
+    }
+
+    /// Waits up to `grace` for the task to catch up (at shutdown), and logs when it has not:
+    /// the rest goes out after the next start.
     pub async fn drain(&self, grace: Duration) {
         let Some(endpoint) = &self.endpoint else { return };
-        let start = std::time::Instant::now();
-        while endpoint.pending.load(Ordering::Acquire) > 0 && start.elapsed() < grace {
+        let start = Instant::now();
+        let pass = endpoint.passes.load(Ordering::Acquire);
+        endpoint.wake.notify_one();
+        while start.elapsed() < grace {
+            if endpoint.passes.load(Ordering::Acquire) > pass && endpoint.caught_up.load(Ordering::Acquire) {
+                return;
+            }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        let left = endpoint.pending.load(Ordering::Acquire);
-        if left > 0 {
-            tracing::warn!(events = left, "webhook events left undelivered at shutdown (still at /v1/events)");
-        }
+        tracing::warn!("webhook events not yet delivered at shutdown: they go out after the next start");
     }
 }
 
-/// Tries an event until the endpoint takes it or the retries run out.
-async fn deliver(endpoint: &Endpoint, body: &str) -> bool {
-    for (attempt, wait) in std::iter::once(Duration::ZERO).chain(RETRIES).enumerate() {
-        tokio::time::sleep(wait).await;
-        let Ok(_slot) = endpoint.slots.acquire().await else { return false };
-        let header = signature_header(&endpoint.secret, ids::now(), body);
-        let result = endpoint
-            .client
-            .post(&endpoint.url)
-            .header("content-type", "application/json")
-            .header("stripe-signature", header)
-            .body(body.to_owned())
-            .send()
-            .await;
-        match result {
-            Ok(r) if r.status().is_success() => return true,
-            Ok(r) => tracing::warn!(attempt, status = r.status().as_u16(), "webhook endpoint refused an event"),
-            Err(e) => tracing::warn!(attempt, error = %e, "webhook delivery failed"),
+/// The retries of the event at an account's cursor (kept in memory: a restart retries at once).
+struct Retry {
+    event: String,
+    attempts: usize,
+    first: Instant,
+    next: Instant,
+}
+
+/// The delivery task's state.
+struct Outbox {
+    endpoint: Arc<Endpoint>,
+    counts: Arc<Counts>,
+    store: Arc<dyn Store>,
+    /// This start's time: where a new cursor begins.
+    since: i64,
+    /// This server's lease token.
+    token: String,
+    retries: HashMap<String, Retry>,
+}
+
+impl Outbox {
+    async fn run(mut self) {
+        loop {
+            let caught_up = match self.store.accounts().await {
+                Ok(accounts) => {
+                    let mut all = true;
+                    for account in accounts {
+                        match self.turn(&account).await {
+                            Ok(done) => all &= done,
+                            Err(e) => {
+                                all = false;
+                                tracing::warn!(error = %e, account, "webhook delivery could not read or move its cursor");
+                            }
+                        }
+                    }
+                    all
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "webhook delivery could not list the accounts");
+                    false
+                }
+            };
+            self.endpoint.caught_up.store(caught_up, Ordering::Release);
+            self.endpoint.passes.fetch_add(1, Ordering::AcqRel);
+            let wait = if caught_up { POLL } else { Duration::from_millis(50) };
+            tokio::select! {
+                () = self.endpoint.wake.notified() => {}
+                () = tokio::time::sleep(wait) => {}
+            }
         }
     }
-    tracing::warn!("webhook event given up after every retry (still at /v1/events)");
-    false
+
+    /// One account's turn, under its lease where servers share the store. True when nothing is
+    /// left to deliver (another server's turn counts as that).
+    async fn turn(&mut self, account: &str) -> Result<bool, StoreError> {
+        let store = self.store.clone();
+        if store.shared() && !store.try_lock(account, LEASE_ID, &self.token, LEASE).await? {
+            return Ok(true);
+        }
+        let result = self.deliver(account).await;
+        if store.shared() {
+            store.unlock(account, LEASE_ID, &self.token).await?;
+        }
+        result
+    }
+
+    /// Delivers up to [`PAGES_PER_TURN`] pages past the account's cursor.
+    async fn deliver(&mut self, account: &str) -> Result<bool, StoreError> {
+        let mut cursor = Cursor::load(self.store.as_ref(), account, self.since).await?;
+        for _ in 0..PAGES_PER_TURN {
+            if self.retries.get(account).is_some_and(|r| r.next > Instant::now()) {
+                return Ok(false);
+            }
+            let events = cursor.next_events(self.store.as_ref(), account).await?;
+            if events.is_empty() {
+                return Ok(true);
+            }
+            let taken = self.post_in_order(&events).await;
+            self.counts.delivered.fetch_add(taken as u64, Ordering::Relaxed);
+            let mut moved = taken;
+            if let Some(refused) = events.get(taken) {
+                if self.refused(account, &refused.id) {
+                    moved += 1;
+                } else if taken == 0 {
+                    return Ok(false);
+                }
+            } else {
+                self.retries.remove(account);
+            }
+            if moved > 0 {
+                cursor.event = Some(events[moved - 1].id.clone());
+                cursor.save(self.store.as_ref(), account).await?;
+            }
+            if taken < events.len() {
+                return Ok(false);
+            }
+        }
+        Ok(false)
+    }
+
+    /// POSTs events, [`IN_FLIGHT`] at a time, and returns how many from the first the endpoint
+    /// took in a row.
+    async fn post_in_order(&self, events: &[Doc]) -> usize {
+        let mut taken = 0;
+        for chunk in events.chunks(IN_FLIGHT) {
+            let mut set = tokio::task::JoinSet::new();
+            for (i, event) in chunk.iter().enumerate() {
+                let (endpoint, body) = (self.endpoint.clone(), event.body.clone());
+                set.spawn(async move { (i, post(&endpoint, &body).await) });
+            }
+            let mut ok = vec![false; chunk.len()];
+            while let Some(Ok((i, done))) = set.join_next().await {
+                ok[i] = done;
+            }
+            let run = ok.iter().take_while(|&&o| o).count();
+            taken += run;
+            if run < chunk.len() {
+                break;
+            }
+        }
+        taken
+    }
+
+    /// Notes a refusal of the event at the cursor; true when it is given up (after three days).
+    fn refused(&mut self, account: &str, event: &str) -> bool {
+        let now = Instant::now();
+        let retry = self.retries.entry(account.to_owned()).or_insert_with(|| Retry {
+            event: event.to_owned(),
+            attempts: 0,
+            first: now,
+            next: now,
+        });
+        if retry.event != event {
+            *retry = Retry { event: event.to_owned(), attempts: 0, first: now, next: now };
+        }
+        if now.duration_since(retry.first) >= GIVE_UP {
+            self.retries.remove(account);
+            self.counts.failed.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!(event, "webhook event given up after three days of retries (still at /v1/events)");
+            return true;
+        }
+        let wait = BACKOFF.get(retry.attempts).copied().unwrap_or(Duration::from_secs(3600));
+        retry.attempts += 1;
+        retry.next = now + wait;
+        false
+    }
+}
+
+/// Where an account's delivery stands: past `event`, or (before any) at events created from
+/// `since` on.
+struct Cursor {
+    event: Option<String>,
+    since: i64,
+}
+
+impl Cursor {
+    async fn load(store: &dyn Store, account: &str, since: i64) -> Result<Cursor, StoreError> {
+        let Some(doc) = store.get(account, Kind::Settings, CURSOR_ID).await? else {
+            let cursor = Cursor { event: None, since };
+            cursor.save(store, account).await?;
+            return Ok(cursor);
+        };
+        let v: Value = serde_json::from_str(&doc.body)
+            .map_err(|e| StoreError::Corrupt { what: "webhook cursor".into(), message: e.to_string() })?;
+        Ok(Cursor { event: v["event"].as_str().map(str::to_owned), since: v["since"].as_i64().unwrap_or(since) })
+    }
+
+    async fn save(&self, store: &dyn Store, account: &str) -> Result<(), StoreError> {
+        let body = json!({"object": "ward.webhook_cursor", "event": self.event, "since": self.since}).to_string();
+        let doc = Doc { kind: Kind::Settings, id: CURSOR_ID.into(), created: self.since, tag: None, body };
+        store.commit(account, WriteBatch { docs: vec![doc], ..WriteBatch::default() }).await
+    }
+
+    /// Up to [`PAGE`] events past the cursor, oldest first.
+    async fn next_events(&self, store: &dyn Store, account: &str) -> Result<Vec<Doc>, StoreError> {
+        let mut q = ListQuery { limit: PAGE, ..ListQuery::default() };
+        let mut page = match &self.event {
+            Some(id) => {
+                q.ending_before = Some(id.clone());
+                store.list(account, Kind::Event, &q).await?.data
+            }
+            // The oldest page of the events since the cursor began (pages run newest first).
+            None => {
+                q.created = Some((self.since, i64::MAX));
+                let mut page = store.list(account, Kind::Event, &q).await?;
+                while page.has_more {
+                    q.starting_after = page.data.last().map(|d| d.id.clone());
+                    page = store.list(account, Kind::Event, &q).await?;
+                }
+                page.data
+            }
+        };
+        page.reverse();
+        Ok(page)
+    }
+}
+
+/// One attempt at one event.
+async fn post(endpoint: &Endpoint, body: &str) -> bool {
+    let header = signature_header(&endpoint.secret, ids::now(), body);
+    let result = endpoint
+        .client
+        .post(&endpoint.url)
+        .header("content-type", "application/json")
+        .header("stripe-signature", header)
+        .body(body.to_owned())
+        .send()
+        .await;
+    match result {
+        Ok(r) if r.status().is_success() => true,
+        Ok(r) => {
+            tracing::warn!(status = r.status().as_u16(), "webhook endpoint refused an event");
+            false
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "webhook delivery failed");
+            false
+        }
+    }
 }
 
 /// `t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, Stripe's `Stripe-Signature` format.
