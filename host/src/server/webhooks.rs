@@ -134,6 +134,17 @@ impl Webhooks {
     }
 }
 
+/// How far an account's turn got, least first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Progress {
+    /// Pages are left: the next pass comes at once.
+    More,
+    /// The event at the cursor waits for its retry (or the store failed).
+    Waiting,
+    /// Nothing is left.
+    Done,
+}
+
 /// The retries of the event at an account's cursor (kept in memory: a restart retries at once).
 struct Retry {
     event: String,
@@ -157,28 +168,28 @@ struct Outbox {
 impl Outbox {
     async fn run(mut self) {
         loop {
-            let caught_up = match self.store.accounts().await {
+            // The least progress of any account: more to send at once, a retry to wait for, or
+            // nothing left.
+            let least = match self.store.accounts().await {
                 Ok(accounts) => {
-                    let mut all = true;
+                    let mut least = Progress::Done;
                     for account in accounts {
-                        match self.turn(&account).await {
-                            Ok(done) => all &= done,
-                            Err(e) => {
-                                all = false;
-                                tracing::warn!(error = %e, account, "webhook delivery could not read or move its cursor");
-                            }
-                        }
+                        let progress = self.turn(&account).await.unwrap_or_else(|e| {
+                            tracing::warn!(error = %e, account, "webhook delivery could not read or move its cursor");
+                            Progress::Waiting
+                        });
+                        least = least.min(progress);
                     }
-                    all
+                    least
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "webhook delivery could not list the accounts");
-                    false
+                    Progress::Waiting
                 }
             };
-            self.endpoint.caught_up.store(caught_up, Ordering::Release);
+            self.endpoint.caught_up.store(least == Progress::Done, Ordering::Release);
             self.endpoint.passes.fetch_add(1, Ordering::AcqRel);
-            let wait = if caught_up { POLL } else { Duration::from_millis(50) };
+            let wait = if least == Progress::More { Duration::ZERO } else { POLL };
             tokio::select! {
                 () = self.endpoint.wake.notified() => {}
                 () = tokio::time::sleep(wait) => {}
@@ -186,12 +197,12 @@ impl Outbox {
         }
     }
 
-    /// One account's turn, under its lease where servers share the store. True when nothing is
-    /// left to deliver (another server's turn counts as that).
-    async fn turn(&mut self, account: &str) -> Result<bool, StoreError> {
+    /// One account's turn, under its lease where servers share the store (another server's
+    /// turn counts as done).
+    async fn turn(&mut self, account: &str) -> Result<Progress, StoreError> {
         let store = self.store.clone();
         if store.shared() && !store.try_lock(account, LEASE_ID, &self.token, LEASE).await? {
-            return Ok(true);
+            return Ok(Progress::Done);
         }
         let result = self.deliver(account).await;
         if store.shared() {
@@ -201,24 +212,25 @@ impl Outbox {
     }
 
     /// Delivers up to [`PAGES_PER_TURN`] pages past the account's cursor.
-    async fn deliver(&mut self, account: &str) -> Result<bool, StoreError> {
+    async fn deliver(&mut self, account: &str) -> Result<Progress, StoreError> {
         let mut cursor = Cursor::load(self.store.as_ref(), account, self.since).await?;
         for _ in 0..PAGES_PER_TURN {
             if self.retries.get(account).is_some_and(|r| r.next > Instant::now()) {
-                return Ok(false);
+                return Ok(Progress::Waiting);
             }
             let events = cursor.next_events(self.store.as_ref(), account).await?;
             if events.is_empty() {
-                return Ok(true);
+                return Ok(Progress::Done);
             }
             let taken = self.post_in_order(&events).await;
             self.counts.delivered.fetch_add(taken as u64, Ordering::Relaxed);
             let mut moved = taken;
+            let mut waiting = false;
             if let Some(refused) = events.get(taken) {
                 if self.refused(account, &refused.id) {
                     moved += 1;
-                } else if taken == 0 {
-                    return Ok(false);
+                } else {
+                    waiting = true;
                 }
             } else {
                 self.retries.remove(account);
@@ -227,11 +239,11 @@ impl Outbox {
                 cursor.event = Some(events[moved - 1].id.clone());
                 cursor.save(self.store.as_ref(), account).await?;
             }
-            if taken < events.len() {
-                return Ok(false);
+            if waiting {
+                return Ok(Progress::Waiting);
             }
         }
-        Ok(false)
+        Ok(Progress::More)
     }
 
     /// POSTs events, [`IN_FLIGHT`] at a time, and returns how many from the first the endpoint
