@@ -237,6 +237,17 @@ fn rules_are_checked_versioned_and_published() {
     assert_eq!(server.call("DELETE", "/v1/ward/rules/small_ones", "").status, 200);
     assert_eq!(server.call("DELETE", "/v1/ward/rules/big_ones", "").status, 200);
     assert_eq!(server.call("GET", "/v1/ward/rules/big_ones", "").status, 404);
+
+    // Rolling back: the first version's rules come back (the deleted rule made again), as a
+    // new version naming the one it restores.
+    let first_version = data[1]["id"].as_str().expect("version id").to_owned();
+    let restored = server.call("POST", &format!("/v1/ward/rules_versions/{first_version}/restore"), "");
+    assert_eq!(restored.status, 200, "{}", restored.body);
+    assert_eq!(restored.json()["restores"], first_version.as_str());
+    assert_eq!(restored.json()["rules"], data[1]["rules"], "the same rules text");
+    assert_eq!(server.call("GET", "/v1/ward/rules/big_ones", "").json()["enabled"], true);
+    assert_eq!(server.charge(big).status, 402, "the restored rule blocks again");
+    assert_eq!(server.call("POST", "/v1/ward/rules_versions/wrv_gone/restore", "").status, 404);
 }
 
 #[test]

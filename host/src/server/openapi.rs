@@ -116,6 +116,7 @@ const OPERATIONS: &[(&str, &str, &str, &[&str])] = &[
     ("post", "/v1/ward/rules/{id}", "Update or disable a rule", &["predicate", "enabled", "description"]),
     ("delete", "/v1/ward/rules/{id}", "Delete a rule", &[]),
     ("get", "/v1/ward/rules_versions", "List published rules versions", &["limit", "starting_after", "ending_before"]),
+    ("post", "/v1/ward/rules_versions/{id}/restore", "Restore the rules of a published version", &[]),
     ("get", "/v1/ward/holdout", "Holdout estimates of block precision and recall", &[]),
     ("get", "/v1/events", "List events", &["type", "types", "limit", "starting_after", "ending_before"]),
     ("get", "/v1/events/{id}", "Retrieve an event", &[]),

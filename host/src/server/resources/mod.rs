@@ -276,6 +276,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/v1/ward/rules", post(rules::create).get(rules::list))
         .route("/v1/ward/rules/{id}", get(rules::retrieve).post(rules::update).delete(rules::delete))
         .route("/v1/ward/rules_versions", get(rules::versions))
+        .route("/v1/ward/rules_versions/{id}/restore", post(rules::restore))
         .route("/v1/ward/holdout", get(holdout::get))
         .route("/v1/events", get(list_events))
         .route("/v1/events/{id}", get(retrieve_event))

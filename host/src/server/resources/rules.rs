@@ -2,6 +2,7 @@
 //! attributes and lists first, then published as a new rules version and bundle, swapped in
 //! atomically.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
@@ -12,7 +13,7 @@ use ward_core::rules::Diagnostic;
 
 use crate::server::App;
 use crate::server::api::{ApiError, Ctx, ids, json_response, params};
-use crate::server::engines::{account_rules, count_change};
+use crate::server::engines::{account_rules, all_docs, count_change};
 use crate::server::locks::CONFIG;
 use crate::store::{Doc, Kind, WriteBatch};
 
@@ -42,17 +43,25 @@ async fn validate(app: &App, account: &str, id: &str, predicate: Option<&str>) -
         lines.push(format!("{id}: {p}"));
     }
     let text = app.engines.rules_text(&lines.join("\n"));
+    check_text(app, account, &text, |d| match predicate {
+        Some(p) => on_predicate(d, &text, id, p),
+        None => d.render(&text),
+    })
+    .await
+}
+
+/// Compiles a whole rules text against the account's lists; refuses it with its errors, each
+/// rendered by `render`, naming `predicate`.
+async fn check_text(
+    app: &App,
+    account: &str,
+    text: &str,
+    render: impl Fn(&Diagnostic) -> String,
+) -> Result<(), ApiError> {
     let engine = app.engines.fresh(app.store.as_ref(), account).await?;
     let diagnostics =
-        engine.scorer.check_rules(&text).map_err(|e| ApiError::internal("engine_unavailable", e.to_string()))?;
-    let errors: Vec<String> = diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| match predicate {
-            Some(p) => on_predicate(d, &text, id, p),
-            None => d.render(&text),
-        })
-        .collect();
+        engine.scorer.check_rules(text).map_err(|e| ApiError::internal("engine_unavailable", e.to_string()))?;
+    let errors: Vec<String> = diagnostics.iter().filter(|d| d.is_error()).map(render).collect();
     if errors.is_empty() {
         Ok(())
     } else {
@@ -74,8 +83,9 @@ fn on_predicate(d: &Diagnostic, text: &str, id: &str, predicate: &str) -> String
     d.render(text)
 }
 
-/// Publishes the account's rules: a new bundle, swapped in, and a `ward.rules_version` record.
-async fn publish(app: &App, account: &str) -> Result<Value, ApiError> {
+/// Publishes the account's rules: a new bundle, swapped in, and a `ward.rules_version` record
+/// (naming the version it restores, if it does).
+async fn publish(app: &App, account: &str, restores: Option<&str>) -> Result<Value, ApiError> {
     let bundle = app.engines.publish(app.store.as_ref(), account).await?;
     let now = ids::now();
     let version = json!({
@@ -83,6 +93,7 @@ async fn publish(app: &App, account: &str) -> Result<Value, ApiError> {
         "object": "ward.rules_version",
         "bundle": bundle,
         "created": now,
+        "restores": restores,
         "rules": account_rules(app.store.as_ref(), account).await?,
     });
     let doc = Doc {
@@ -138,7 +149,7 @@ async fn save_and_publish(app: &App, ctx: &Ctx, mut rule: Value) -> Result<Respo
     let mut batch = WriteBatch { docs: vec![rule_doc(&rule)], ..WriteBatch::default() };
     count_change(&mut batch);
     app.commit(&ctx.account, batch).await?;
-    rule["rules_version"] = publish(app, &ctx.account).await?["id"].clone();
+    rule["rules_version"] = publish(app, &ctx.account, None).await?["id"].clone();
     ctx.commit_and_answer(WriteBatch::default(), StatusCode::OK, rule.to_string()).await
 }
 
@@ -185,7 +196,7 @@ pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ct
     count_change(&mut batch);
     let body = json!({"id": id, "object": "ward.rule", "deleted": true});
     ctx.commit_and_answer(batch, StatusCode::OK, body.to_string()).await?;
-    publish(&app, &ctx.account).await?;
+    publish(&app, &ctx.account, None).await?;
     Ok(json_response(StatusCode::OK, body.to_string()))
 }
 
@@ -195,6 +206,48 @@ pub async fn list(State(app): State<Arc<App>>, ctx: Ctx) -> Result<Response, Api
         Ok(params::boolean(p, "enabled")?.map(|e| if e { "enabled" } else { "disabled" }.to_owned()))
     };
     super::list_stored(&app, &ctx, Kind::Rule, "/v1/ward/rules", &["enabled"], by_state).await
+}
+
+/// `POST /v1/ward/rules_versions/{id}/restore`: the account's rules as that version had them
+/// (its rules enabled with its predicates, every other rule disabled, rules deleted since made
+/// again), checked against today's lists, and published as a new version naming it in
+/// `restores`. Answers the new version.
+pub async fn restore(State(app): State<Arc<App>>, Path(id): Path<String>, ctx: Ctx) -> Result<Response, ApiError> {
+    if let Some(r) = &ctx.replay {
+        return Ok(super::replay(r));
+    }
+    params::deny_unknown(&ctx.params, &[])?;
+    let _config_lock = app.lock(&ctx.account, CONFIG).await?;
+    let version = super::stored_json(&app, &ctx.account, Kind::RulesVersion, &id, "rules version", "id").await?;
+    let text = version["rules"].as_str().unwrap_or_default().to_owned();
+    let full = app.engines.rules_text(&text);
+    check_text(&app, &ctx.account, &full, |d| d.render(&full)).await?;
+    let mut wanted: BTreeMap<&str, &str> = text.lines().filter_map(|l| l.split_once(": ")).collect();
+    let now = ids::now();
+    let mut batch = WriteBatch::default();
+    for mut rule in all_docs(app.store.as_ref(), &ctx.account, Kind::Rule, None).await? {
+        let rule_id = rule["id"].as_str().unwrap_or_default().to_owned();
+        let enabled = rule["enabled"].as_bool().unwrap_or(true);
+        match wanted.remove(rule_id.as_str()) {
+            Some(p) if enabled && rule["predicate"] == p => continue,
+            Some(p) => (rule["predicate"], rule["enabled"]) = (json!(p), json!(true)),
+            None if !enabled => continue,
+            None => rule["enabled"] = json!(false),
+        }
+        rule["updated"] = json!(now);
+        batch.docs.push(rule_doc(&rule));
+    }
+    for (rule_id, p) in wanted {
+        let rule = json!({
+            "id": rule_id, "object": "ward.rule", "predicate": p, "enabled": true,
+            "description": null, "created": now, "updated": now,
+        });
+        batch.docs.push(rule_doc(&rule));
+    }
+    count_change(&mut batch);
+    app.commit(&ctx.account, batch).await?;
+    let restored = publish(&app, &ctx.account, Some(&id)).await?;
+    ctx.commit_and_answer(WriteBatch::default(), StatusCode::OK, restored.to_string()).await
 }
 
 /// `GET /v1/ward/rules_versions`: published versions, newest first.
