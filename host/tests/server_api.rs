@@ -52,11 +52,12 @@ fn accounts_never_see_each_others_objects() {
 fn webhook_receiver() -> (u16, mpsc::Receiver<(String, String)>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
-    (port, webhook_receiver_on(listener))
+    (port, webhook_receiver_on(listener, None))
 }
 
-/// [`webhook_receiver`] on a listener of the caller's.
-fn webhook_receiver_on(listener: TcpListener) -> mpsc::Receiver<(String, String)> {
+/// [`webhook_receiver`] on a listener of the caller's, answering 500 to bodies holding `refuse`
+/// (every request is handed over, refused or not).
+fn webhook_receiver_on(listener: TcpListener, refuse: Option<&'static str>) -> mpsc::Receiver<(String, String)> {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
@@ -81,8 +82,10 @@ fn webhook_receiver_on(listener: TcpListener) -> mpsc::Receiver<(String, String)
             let mut body = vec![0; length];
             let _ = reader.read_exact(&mut body);
             let mut stream = reader.into_inner();
-            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
-            let _ = tx.send((signature, String::from_utf8_lossy(&body).into_owned()));
+            let body = String::from_utf8_lossy(&body).into_owned();
+            let status = if refuse.is_some_and(|r| body.contains(r)) { "500 Internal Server Error" } else { "200 OK" };
+            let _ = write!(stream, "HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+            let _ = tx.send((signature, body));
         }
     });
     rx
@@ -116,15 +119,18 @@ fn events_are_delivered_to_the_webhook_signed() {
     assert_eq!(types, ["charge.succeeded", "review.opened"]);
     let stored = server.call("GET", "/v1/events?type=review.opened", "").json();
     assert_eq!(stored["data"].as_array().map(Vec::len), Some(1));
-    // Counted once the endpoint has answered.
-    let delivered = (0..100).find_map(|_| {
-        let n = webhook_count(&server, "delivered");
-        (n >= 2).then_some(n).or_else(|| {
-            std::thread::sleep(Duration::from_millis(50));
-            None
-        })
-    });
-    assert_eq!(delivered, Some(2), "both deliveries counted in /metrics");
+    assert_eq!(settled_webhook_count(&server, "delivered", 2), 2, "both deliveries counted in /metrics");
+}
+
+/// [`webhook_count`] once it reaches `n` (counted after the endpoint answers), or after 5 s.
+fn settled_webhook_count(server: &Server, result: &str, n: u64) -> u64 {
+    for _ in 0..100 {
+        if webhook_count(server, result) >= n {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    webhook_count(server, result)
 }
 
 /// An event counter of `/metrics` (`ward_webhook_events_total{result=…}`).
@@ -154,7 +160,7 @@ fn webhooks_survive_an_endpoint_outage_and_a_restart() {
     drop(server);
 
     // The endpoint comes back; so does the server, and the five go out.
-    let rx = webhook_receiver_on(TcpListener::bind(("127.0.0.1", port)).expect("the endpoint's port"));
+    let rx = webhook_receiver_on(TcpListener::bind(("127.0.0.1", port)).expect("the endpoint's port"), None);
     let server = Server::start(dir.path(), &["--webhook-url", &url]);
     let mut got = std::collections::BTreeSet::new();
     while got.len() < 5 {
@@ -171,6 +177,33 @@ fn webhooks_survive_an_endpoint_outage_and_a_restart() {
         (!got.contains(event["id"].as_str().unwrap_or_default())).then_some(event)
     });
     assert_eq!(fresh.expect("a new event")["data"]["object"]["id"], charge.as_str());
+}
+
+/// An event the endpoint refuses is retried on its own; the events after it go out meanwhile.
+#[test]
+fn a_refused_webhook_event_does_not_hold_back_the_others() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://127.0.0.1:{}/hook", listener.local_addr().expect("addr").port());
+    let rx = webhook_receiver_on(listener, Some("\"type\":\"review.opened\""));
+    let dir = TempDir::new("webhooks-refused");
+    let server = Server::start(dir.path(), &["--webhook-url", &url]);
+    assert_eq!(server.charge("amount=4100&currency=usd&source=tok_riskLevelElevated").status, 200);
+    let later: Vec<String> = (0..3)
+        .map(|_| server.charge("amount=1500&currency=usd&source=tok_visa").charge_id().expect("charge id"))
+        .collect();
+    let (mut refusals, mut charges) = (0, std::collections::BTreeSet::new());
+    while refusals < 2 || charges.len() < 4 {
+        let (_, body) = rx.recv_timeout(Duration::from_secs(20)).expect("deliveries within 20 s");
+        let event: Value = serde_json::from_str(&body).expect("event JSON");
+        match event["type"].as_str() {
+            Some("review.opened") => refusals += 1,
+            _ => {
+                charges.insert(event["data"]["object"]["id"].as_str().unwrap_or_default().to_owned());
+            }
+        }
+    }
+    assert!(later.iter().all(|c| charges.contains(c)), "the later charges' events went out: {charges:?}");
+    assert_eq!(settled_webhook_count(&server, "delivered", 4), 4, "the refused one is not counted");
 }
 
 /// Servers sharing Redis deliver the events of both, taking turns per account.

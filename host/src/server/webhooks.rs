@@ -1,20 +1,24 @@
 //! Webhook delivery from the stored events, as an outbox: a background task reads each
 //! account's events past its delivery cursor (a settings object in the store) and POSTs them to
-//! the endpoint with a Stripe-style signature, 16 at a time, moving the cursor past what the
-//! endpoint took. Nothing waits in memory: an endpoint that is down holds the cursor, and a
-//! restart carries on from it, so no event is lost to a restart or an outage. The event at the
-//! cursor is retried with growing waits (1 s, 5 s, 30 s, 2 min, 10 min, then hourly) and given
-//! up after three days, as Stripe does. Delivery is at least once (a retry re-sends what
-//! followed a failure); receivers deduplicate by event id, as with Stripe.
+//! the endpoint with a Stripe-style signature, 16 at a time, moving the cursor past them. An
+//! event the endpoint refuses goes on the cursor's retry list and is retried with growing waits
+//! (1 s, 5 s, 30 s, 2 min, 10 min, then hourly), given up after three days, as Stripe does;
+//! the events after it go out meanwhile. Nothing waits in memory: the cursor and its retries are
+//! in the store, so an outage of the endpoint or a restart of the server loses nothing, and a
+//! start retries what is due at once. Past [`MAX_RETRYING`] refused events (an endpoint that is
+//! down) the cursor stops until they go through. Delivery is at least once; receivers
+//! deduplicate by event id, as with Stripe.
 //!
 //! Servers sharing a Redis store take turns per account under a lease, so each event goes out
 //! from one of them. An account's cursor starts at the first start with an endpoint configured:
 //! events from before then are not sent.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
 
 use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
@@ -29,16 +33,13 @@ const IN_FLIGHT: usize = 16;
 /// Events read per page, and pages delivered per account before the others get a turn.
 const PAGE: usize = 100;
 const PAGES_PER_TURN: usize = 10;
-/// The waits before the retries of the event at the cursor; after the last, hourly.
-const BACKOFF: [Duration; 5] = [
-    Duration::from_secs(1),
-    Duration::from_secs(5),
-    Duration::from_secs(30),
-    Duration::from_secs(120),
-    Duration::from_secs(600),
-];
-/// An event the endpoint keeps refusing is given up after this long.
-const GIVE_UP: Duration = Duration::from_secs(3 * 24 * 3600);
+/// The waits (seconds) before the retries of a refused event; after the last, hourly.
+const BACKOFF: [i64; 5] = [1, 5, 30, 120, 600];
+const HOURLY: i64 = 3600;
+/// An event the endpoint keeps refusing is given up after this long (seconds).
+const GIVE_UP: i64 = 3 * 24 * 3600;
+/// Most refused events a cursor carries; past that it stops until they go through.
+pub const MAX_RETRYING: usize = 1_000;
 /// How often the task looks for events when nothing wakes it (events of other servers).
 const POLL: Duration = Duration::from_secs(1);
 /// The shared-store lease of an account's delivery.
@@ -101,7 +102,7 @@ impl Webhooks {
                 store,
                 since: ids::now(),
                 token: ids::random_base62(16),
-                retries: HashMap::new(),
+                retried: HashSet::new(),
             };
             tokio::spawn(outbox.run());
         }
@@ -145,14 +146,6 @@ enum Progress {
     Done,
 }
 
-/// The retries of the event at an account's cursor (kept in memory: a restart retries at once).
-struct Retry {
-    event: String,
-    attempts: usize,
-    first: Instant,
-    next: Instant,
-}
-
 /// The delivery task's state.
 struct Outbox {
     endpoint: Arc<Endpoint>,
@@ -162,13 +155,14 @@ struct Outbox {
     since: i64,
     /// This server's lease token.
     token: String,
-    retries: HashMap<String, Retry>,
+    /// Accounts whose retries were tried since this start (the first turn tries them all).
+    retried: HashSet<String>,
 }
 
 impl Outbox {
     async fn run(mut self) {
         loop {
-            // The least progress of any account: more to send at once, a retry to wait for, or
+            // The least progress of any account: more to send at once, retries to wait for, or
             // nothing left.
             let least = match self.store.accounts().await {
                 Ok(accounts) => {
@@ -211,110 +205,160 @@ impl Outbox {
         result
     }
 
-    /// Delivers up to [`PAGES_PER_TURN`] pages past the account's cursor.
+    /// Retries what is due, then delivers up to [`PAGES_PER_TURN`] pages past the cursor.
     async fn deliver(&mut self, account: &str) -> Result<Progress, StoreError> {
         let mut cursor = Cursor::load(self.store.as_ref(), account, self.since).await?;
+        let now = ids::now();
+        let all = self.retried.insert(account.to_owned());
+        let mut changed = self.retry(account, &mut cursor, now, all).await?;
+        let mut progress = Progress::More;
         for _ in 0..PAGES_PER_TURN {
-            if self.retries.get(account).is_some_and(|r| r.next > Instant::now()) {
-                return Ok(Progress::Waiting);
+            if cursor.retrying.len() >= MAX_RETRYING {
+                progress = Progress::Waiting;
+                break;
             }
             let events = cursor.next_events(self.store.as_ref(), account).await?;
             if events.is_empty() {
-                return Ok(Progress::Done);
+                progress = Progress::Done;
+                break;
             }
-            let taken = self.post_in_order(&events).await;
-            self.counts.delivered.fetch_add(taken as u64, Ordering::Relaxed);
-            let mut moved = taken;
-            let mut waiting = false;
-            if let Some(refused) = events.get(taken) {
-                if self.refused(account, &refused.id) {
-                    moved += 1;
+            let bodies: Vec<String> = events.iter().map(|e| e.body.clone()).collect();
+            let mut passed = 0;
+            for (event, ok) in events.iter().zip(self.post_all(bodies).await) {
+                if ok {
+                    self.counts.delivered.fetch_add(1, Ordering::Relaxed);
+                } else if cursor.retrying.len() < MAX_RETRYING {
+                    cursor.retrying.push(Retry::new(&event.id, now));
                 } else {
-                    waiting = true;
+                    break;
                 }
-            } else {
-                self.retries.remove(account);
+                passed += 1;
             }
-            if moved > 0 {
-                cursor.event = Some(events[moved - 1].id.clone());
-                cursor.save(self.store.as_ref(), account).await?;
+            if passed > 0 {
+                cursor.event = Some(events[passed - 1].id.clone());
+                changed = true;
             }
-            if waiting {
-                return Ok(Progress::Waiting);
-            }
-        }
-        Ok(Progress::More)
-    }
-
-    /// POSTs events, [`IN_FLIGHT`] at a time, and returns how many from the first the endpoint
-    /// took in a row.
-    async fn post_in_order(&self, events: &[Doc]) -> usize {
-        let mut taken = 0;
-        for chunk in events.chunks(IN_FLIGHT) {
-            let mut set = tokio::task::JoinSet::new();
-            for (i, event) in chunk.iter().enumerate() {
-                let (endpoint, body) = (self.endpoint.clone(), event.body.clone());
-                set.spawn(async move { (i, post(&endpoint, &body).await) });
-            }
-            let mut ok = vec![false; chunk.len()];
-            while let Some(Ok((i, done))) = set.join_next().await {
-                ok[i] = done;
-            }
-            let run = ok.iter().take_while(|&&o| o).count();
-            taken += run;
-            if run < chunk.len() {
+            if passed < events.len() {
+                progress = Progress::Waiting;
                 break;
             }
         }
-        taken
+        if changed {
+            cursor.save(self.store.as_ref(), account).await?;
+        }
+        if progress == Progress::Done && !cursor.retrying.is_empty() {
+            progress = Progress::Waiting;
+        }
+        Ok(progress)
     }
 
-    /// Notes a refusal of the event at the cursor; true when it is given up (after three days).
-    fn refused(&mut self, account: &str, event: &str) -> bool {
-        let now = Instant::now();
-        let retry = self.retries.entry(account.to_owned()).or_insert_with(|| Retry {
-            event: event.to_owned(),
-            attempts: 0,
-            first: now,
-            next: now,
-        });
-        if retry.event != event {
-            *retry = Retry { event: event.to_owned(), attempts: 0, first: now, next: now };
+    /// Retries the refused events that are due (`all`: every one); true if any was tried.
+    async fn retry(&self, account: &str, cursor: &mut Cursor, now: i64, all: bool) -> Result<bool, StoreError> {
+        let (due, later): (Vec<Retry>, Vec<Retry>) = cursor.retrying.drain(..).partition(|r| all || r.next <= now);
+        cursor.retrying = later;
+        if due.is_empty() {
+            return Ok(false);
         }
-        if now.duration_since(retry.first) >= GIVE_UP {
-            self.retries.remove(account);
-            self.counts.failed.fetch_add(1, Ordering::Relaxed);
-            tracing::warn!(event, "webhook event given up after three days of retries (still at /v1/events)");
-            return true;
+        let mut bodies = Vec::with_capacity(due.len());
+        let mut found = Vec::with_capacity(due.len());
+        for r in due {
+            // An event that is gone has nothing left to deliver.
+            if let Some(doc) = self.store.get(account, Kind::Event, &r.event).await? {
+                bodies.push(doc.body);
+                found.push(r);
+            }
         }
-        let wait = BACKOFF.get(retry.attempts).copied().unwrap_or(Duration::from_secs(3600));
-        retry.attempts += 1;
-        retry.next = now + wait;
-        false
+        for (mut r, ok) in found.into_iter().zip(self.post_all(bodies).await) {
+            if ok {
+                self.counts.delivered.fetch_add(1, Ordering::Relaxed);
+            } else if now - r.first >= GIVE_UP {
+                self.counts.failed.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!(
+                    event = r.event,
+                    "webhook event given up after three days of retries (still at /v1/events)"
+                );
+            } else {
+                r.attempts += 1;
+                r.next = now + BACKOFF.get(r.attempts as usize - 1).copied().unwrap_or(HOURLY);
+                cursor.retrying.push(r);
+            }
+        }
+        Ok(true)
+    }
+
+    /// POSTs event bodies, [`IN_FLIGHT`] at a time; whether the endpoint took each.
+    async fn post_all(&self, bodies: Vec<String>) -> Vec<bool> {
+        let mut ok = vec![false; bodies.len()];
+        let mut set = tokio::task::JoinSet::new();
+        for (i, body) in bodies.into_iter().enumerate() {
+            if set.len() >= IN_FLIGHT
+                && let Some(Ok((j, done))) = set.join_next().await
+            {
+                ok[j] = done;
+            }
+            let endpoint = self.endpoint.clone();
+            set.spawn(async move { (i, post(&endpoint, &body).await) });
+        }
+        while let Some(joined) = set.join_next().await {
+            if let Ok((j, done)) = joined {
+                ok[j] = done;
+            }
+        }
+        ok
+    }
+}
+
+/// A refused event waiting for its retry (kept with the cursor, so a restart keeps it).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Retry {
+    event: String,
+    /// Attempts so far.
+    attempts: u32,
+    /// Unix seconds of the first attempt, and of the next.
+    first: i64,
+    next: i64,
+}
+
+impl Retry {
+    fn new(event: &str, now: i64) -> Retry {
+        Retry { event: event.to_owned(), attempts: 1, first: now, next: now + BACKOFF[0] }
     }
 }
 
 /// Where an account's delivery stands: past `event`, or (before any) at events created from
-/// `since` on.
+/// `since` on, with the refused events to retry.
 struct Cursor {
     event: Option<String>,
     since: i64,
+    retrying: Vec<Retry>,
 }
 
 impl Cursor {
     async fn load(store: &dyn Store, account: &str, since: i64) -> Result<Cursor, StoreError> {
         let Some(doc) = store.get(account, Kind::Settings, CURSOR_ID).await? else {
-            let cursor = Cursor { event: None, since };
+            let cursor = Cursor { event: None, since, retrying: Vec::new() };
             cursor.save(store, account).await?;
             return Ok(cursor);
         };
-        let v: Value = serde_json::from_str(&doc.body)
-            .map_err(|e| StoreError::Corrupt { what: "webhook cursor".into(), message: e.to_string() })?;
-        Ok(Cursor { event: v["event"].as_str().map(str::to_owned), since: v["since"].as_i64().unwrap_or(since) })
+        let corrupt =
+            |e: serde_json::Error| StoreError::Corrupt { what: "webhook cursor".into(), message: e.to_string() };
+        let v: Value = serde_json::from_str(&doc.body).map_err(corrupt)?;
+        let retrying = match v.get("retrying") {
+            Some(r) => serde_json::from_value(r.clone()).map_err(corrupt)?,
+            None => Vec::new(),
+        };
+        Ok(Cursor {
+            event: v["event"].as_str().map(str::to_owned),
+            since: v["since"].as_i64().unwrap_or(since),
+            retrying,
+        })
     }
 
     async fn save(&self, store: &dyn Store, account: &str) -> Result<(), StoreError> {
-        let body = json!({"object": "ward.webhook_cursor", "event": self.event, "since": self.since}).to_string();
+        let body = json!({
+            "object": "ward.webhook_cursor", "event": self.event, "since": self.since, "retrying": self.retrying,
+        })
+        .to_string();
         let doc = Doc { kind: Kind::Settings, id: CURSOR_ID.into(), created: self.since, tag: None, body };
         store.commit(account, WriteBatch { docs: vec![doc], ..WriteBatch::default() }).await
     }
