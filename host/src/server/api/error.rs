@@ -74,6 +74,19 @@ impl ApiError {
         ApiError { status: StatusCode::PAYMENT_REQUIRED, error: Box::new(error), charge: Some(charge.to_owned()) }
     }
 
+    /// 402 for a card refused before any charge is made, as Stripe's tokenization refuses one
+    /// (`incorrect_number`), naming the card field.
+    pub fn card_refused(code: &str, param: &str, message: impl Into<String>) -> Self {
+        let error = StripeError {
+            kind: ErrorType::CardError,
+            code: Some(code.to_owned()),
+            decline_code: None,
+            message: message.into(),
+            param: Some(param.to_owned()),
+        };
+        ApiError { status: StatusCode::PAYMENT_REQUIRED, error: Box::new(error), charge: None }
+    }
+
     /// A client error with another status (405, 409, 413, 415).
     pub fn status(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
         ApiError { status, error: Box::new(StripeError::invalid_request(code, message)), charge: None }

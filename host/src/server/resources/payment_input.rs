@@ -1,9 +1,8 @@
 //! Reading a payment out of Stripe-shaped parameters: a charge's `source` (test tokens, test
 //! PaymentMethods, a raw card hash), or a payment evaluation's `payment_details`.
 
-use axum::http::StatusCode;
 use serde_json::{Map, Value, json};
-use ward_core::{ErrorType, Payment, StripeError};
+use ward_core::Payment;
 
 use crate::server::api::{ApiError, Params, params};
 
@@ -249,14 +248,8 @@ fn card_from_source(source: &Value, param: &str) -> Result<(Value, Option<Value>
             if let Some(number) = hash.get("number").and_then(Value::as_str)
                 && !passes_luhn(number)
             {
-                let error = StripeError {
-                    kind: ErrorType::CardError,
-                    code: Some("incorrect_number".into()),
-                    decline_code: None,
-                    message: "Your card number is incorrect.".into(),
-                    param: Some(format!("{param}[number]")),
-                };
-                return Err(ApiError { status: StatusCode::PAYMENT_REQUIRED, error: Box::new(error), charge: None });
+                let field = format!("{param}[number]");
+                return Err(ApiError::card_refused("incorrect_number", &field, "Your card number is incorrect."));
             }
             if let Some(Value::String(cvc)) = hash.get("cvc")
                 && !cvc.is_empty()
