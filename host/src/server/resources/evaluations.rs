@@ -110,9 +110,7 @@ pub async fn report_event(State(app): State<Arc<App>>, Path(id): Path<String>, c
     let fraud_refund = kind == "refunded" && value == "fraudulent";
     let _lists_lock = if fraud_refund { Some(app.lock(&ctx.account, LISTS).await?) } else { None };
     let doc = super::stored(&app, &ctx.account, Kind::PaymentEvaluation, &id, "payment evaluation", "id").await?;
-    let mut evaluation: Value = serde_json::from_str(&doc.body).map_err(|e| {
-        ApiError::internal("corrupt_object", format!("stored payment evaluation {id} is unreadable: {e}"))
-    })?;
+    let mut evaluation = super::parsed(&doc, "payment evaluation")?;
     // A payment is disputed once and warned about once: a report sent again (a retried webhook)
     // must not count the fraud twice.
     let once = ["dispute_opened", "early_fraud_warning_received"];

@@ -40,8 +40,7 @@ pub async fn apply(app: &App, account: &str, object: &mut Value, fields: &[(&str
     for (field, kind) in fields {
         let Some(id) = object[*field].as_str().map(str::to_owned) else { continue };
         if let Some(doc) = app.store.get(account, *kind, &id).await? {
-            object[*field] = serde_json::from_str(&doc.body)
-                .map_err(|e| ApiError::internal("corrupt_object", format!("stored {id} is unreadable: {e}")))?;
+            object[*field] = super::parsed(&doc, kind.noun())?;
         }
     }
     Ok(())

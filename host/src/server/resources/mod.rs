@@ -66,9 +66,13 @@ pub async fn stored_json(
     what: &str,
     param: &str,
 ) -> Result<Value, ApiError> {
-    let doc = stored(app, account, kind, id, what, param).await?;
+    parsed(&stored(app, account, kind, id, what, param).await?, what)
+}
+
+/// A stored object's JSON (its body is what the API answered), or a 500 naming it (`what`).
+pub fn parsed(doc: &Doc, what: &str) -> Result<Value, ApiError> {
     serde_json::from_str(&doc.body)
-        .map_err(|e| ApiError::internal("corrupt_object", format!("stored {what} {id} is unreadable: {e}")))
+        .map_err(|e| ApiError::internal("corrupt_object", format!("stored {what} {} is unreadable: {e}", doc.id)))
 }
 
 /// `GET …/{id}` of a stored object, with its `expand[]` fields.
@@ -93,10 +97,22 @@ pub async fn list_stored(
     filters: &[&str],
     tag: impl FnOnce(&params::Params) -> Result<Option<String>, ApiError>,
 ) -> Result<Response, ApiError> {
+    let page = stored_page(app, ctx, kind, filters, tag).await?;
+    answer_list(app, ctx, kind, url, page).await
+}
+
+/// The page of objects of `kind` a list request asks for: the pagination parameters plus
+/// `filters`, and the tag `tag` reads from them (`None`: every object of the kind).
+async fn stored_page(
+    app: &App,
+    ctx: &Ctx,
+    kind: Kind,
+    filters: &[&str],
+    tag: impl FnOnce(&params::Params) -> Result<Option<String>, ApiError>,
+) -> Result<Page, ApiError> {
     let mut q = list::query_with(&ctx.params, filters)?;
     q.tags = tag(&ctx.params)?.into_iter().collect();
-    let page = app.store.list(&ctx.account, kind, &q).await?;
-    answer_list(app, ctx, kind, url, page).await
+    Ok(app.store.list(&ctx.account, kind, &q).await?)
 }
 
 /// `GET` of objects that belong to charges (refunds, early fraud warnings, disputes), filtered
@@ -108,11 +124,8 @@ pub async fn list_by_charge(
     url: &str,
     filters: &[&str],
 ) -> Result<Response, ApiError> {
-    let mut q = list::query_with(&ctx.params, filters)?;
-    let charge = params::string(&ctx.params, "charge")?;
-    q.tags = charge.iter().cloned().collect();
-    let page = app.store.list(&ctx.account, kind, &q).await?;
-    if let Some(id) = charge.filter(|_| page.data.is_empty()) {
+    let page = stored_page(app, ctx, kind, filters, |p| params::string(p, "charge")).await?;
+    if let Some(id) = params::string(&ctx.params, "charge")?.filter(|_| page.data.is_empty()) {
         charges::load(app, &ctx.account, &id, "charge").await?;
     }
     answer_list(app, ctx, kind, url, page).await
