@@ -371,7 +371,8 @@ impl Cursor {
                 q.ending_before = Some(id.clone());
                 store.list(account, Kind::Event, &q).await?.data
             }
-            // The oldest page of the events since the cursor began (pages run newest first).
+            // The oldest page of the events since the cursor began (pages run newest first;
+            // one page is kept at a time, where `Store::list_all` would keep them all).
             None => {
                 q.created = Some((self.since, i64::MAX));
                 let mut page = store.list(account, Kind::Event, &q).await?;
