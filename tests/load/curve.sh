@@ -7,7 +7,8 @@
 # Prints a table and writes $OUT/curve.csv and $OUT/curve.svg (by plot.py).
 # Settings (environment): RATES ("1000 2000 4000 6000 8000" payments/s), DURATION (10s per
 # rate), WARMUP (2s at the first rate, discarded), CONNECTIONS (64: most requests in flight),
-# THREADS (1: oha's worker threads; the machine's cores go to the server), OUT (target/load).
+# THREADS (1: oha's worker threads; the machine's cores go to the server), OUT (target/load),
+# STORES ("sqlite redis": the stores to measure).
 set -euo pipefail
 
 RATES="${RATES:-1000 2000 4000 6000 8000}"
@@ -15,6 +16,7 @@ DURATION="${DURATION:-10s}"
 WARMUP="${WARMUP:-2s}"
 CONNECTIONS="${CONNECTIONS:-64}"
 THREADS="${THREADS:-1}"
+STORES="${STORES:-sqlite redis}"
 OUT="${OUT:-}"
 if [ -n "$OUT" ]; then
     mkdir -p "$OUT"
@@ -165,12 +167,16 @@ EOF
     mixes+=("$name: $(outcome_mix)")
 }
 
-start_server sqlite --data-dir "$work/sqlite-data"
-curve sqlite
-stop_server
+if [[ " $STORES " == *" sqlite "* ]]; then
+    start_server sqlite --data-dir "$work/sqlite-data"
+    curve sqlite
+    stop_server
+fi
 
 redis_note=""
-if ! start_redis; then
+if [[ " $STORES " != *" redis "* ]]; then
+    :
+elif ! start_redis; then
     redis_note="redis skipped: $redis_skip"
 elif start_server redis --redis-url "$redis_url" --data-dir "$work/redis-data"; then
     curve redis

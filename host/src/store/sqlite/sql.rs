@@ -58,17 +58,25 @@ pub fn open(path: &Path, fsync: bool) -> Result<Connection, StoreError> {
     let conn = Connection::open(path).map_err(|e| StoreError::Database(format!("{}: {e}", path.display())))?;
     // WAL: readers never block the writer. FULL: a commit is on disk when it returns.
     conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "synchronous", if fsync { "FULL" } else { "NORMAL" })?;
+    set_sync(&conn, fsync)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     // 64 MB of page cache per connection (the default is 2 MB): the indexes of a busy account
     // stay in memory.
     conn.pragma_update(None, "cache_size", -65536)?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
-    // SQLite's default checkpoint size (1000 pages, ~4 MB): the writer copies the WAL into the
-    // main file between groups. Larger checkpoints and a separate checkpoint thread were both
-    // measured: each made the rare slow commit much slower (tail latency) for little gain.
+    // SQLite's default checkpoint size (1000 pages, ~4 MB). The checkpoint thread
+    // (`checkpoint.rs`) copies most frames before the writer's own checkpoint comes due, which
+    // then copies the rest and lets the WAL start over. Larger checkpoints made the rare slow
+    // commit much slower (tail latency) for little gain.
     conn.pragma_update(None, "wal_autocheckpoint", 1000)?;
     Ok(conn)
+}
+
+/// Switches the connection's commits between waiting for the disk (`FULL`) and for the
+/// operating system only (`NORMAL`).
+pub fn set_sync(conn: &Connection, fsync: bool) -> Result<(), StoreError> {
+    conn.pragma_update(None, "synchronous", if fsync { "FULL" } else { "NORMAL" })?;
+    Ok(())
 }
 
 /// Creates the tables when missing.
