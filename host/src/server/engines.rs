@@ -42,8 +42,8 @@ pub struct AccountEngine {
     pub scorer: Arc<dyn Scorer>,
     /// Serialises publications, so a later one never loses to an earlier one.
     pub publishing: tokio::sync::Mutex<()>,
-    /// The context attributes the current bundle reads.
-    pub wanted: RwLock<Arc<std::collections::BTreeSet<String>>>,
+    /// The context attributes the current bundle reads, and how to compute them.
+    pub wanted: RwLock<Arc<crate::velocity::Plan>>,
     /// The account's change count ([`CONFIG_KEY`]) the scorer was built at.
     published: AtomicU64,
     /// List-item changes made through this server, and whether a publication waits for them
@@ -225,9 +225,9 @@ pub async fn items_changed(app: &Arc<App>, account: &str) -> Result<(), ApiError
     Ok(())
 }
 
-fn wanted(scorer: &dyn Scorer) -> Result<Arc<std::collections::BTreeSet<String>>, ApiError> {
+fn wanted(scorer: &dyn Scorer) -> Result<Arc<crate::velocity::Plan>, ApiError> {
     let m = scorer.manifest().map_err(|e| engine_error(&e.to_string()))?;
-    Ok(Arc::new(m.context.into_iter().collect()))
+    Ok(Arc::new(crate::velocity::Plan::new(Some(&m.context.into_iter().collect()))))
 }
 
 fn engine_error(message: &str) -> ApiError {

@@ -36,7 +36,7 @@ pub async fn score(app: &App, account: &str, payment: Payment, now: i64) -> Resu
         // Rules or lists changed (here or on another server): score with them.
         app.engines.catch_up(store, account, &engine, gathered.changes).await;
         let now_wanted = engine.wanted.read().unwrap_or_else(|p| p.into_inner()).clone();
-        if now_wanted != wanted {
+        if now_wanted.wanted() != wanted.wanted() {
             gathered = context::gather(store, account, &payment, now, &now_wanted).await?;
         }
     }

@@ -151,25 +151,85 @@ impl Reader<'_> {
     }
 }
 
-/// The attributes being produced, filtered by the names wanted.
-struct Out<'w> {
-    wanted: Option<&'w BTreeSet<String>>,
-    values: BTreeMap<String, Value>,
-    /// The name being considered, written in place: a server asks for a dozen of the ~500
-    /// names, so the others must cost no allocation.
-    name: String,
+/// How one attribute is computed, from one entity's map.
+#[derive(Clone, Copy, Debug)]
+enum Spec {
+    /// `{outcome}_charges_per_{entity}_{window}`, or `total_…` (`None`).
+    Charges(EntityKind, Window, Option<Outcome>),
+    /// A distinct count of a set's members, at most [`BOUNDED_CAP`].
+    Distinct(EntityKind, &'static str, Window),
+    /// A label count, at most [`BOUNDED_CAP`].
+    Label(EntityKind, &'static str, Window),
+    /// An all-time amount in dollars.
+    Amount(EntityKind, Amount),
+    /// Time since a first-seen field, in units of so many seconds.
+    Since(EntityKind, &'static str, i64),
+    /// Distinct customers, at most [`CUSTOMER_CAP`].
+    Customers(EntityKind, Window),
+    /// A customer's or merchant's charge count.
+    HistoryCount(EntityKind, Window),
+    /// A customer's or merchant's average amount in dollars.
+    HistoryAverage(EntityKind, Window),
+    /// The merchant's share of charges labelled fraudulent.
+    FraudRate(Window),
 }
 
-impl Out<'_> {
-    /// Computes and stores the attribute named by `name` if it is wanted and has a value.
-    fn put(&mut self, name: std::fmt::Arguments<'_>, value: impl FnOnce() -> Option<f64>) {
-        use std::fmt::Write as _;
-        self.name.clear();
-        let _ = self.name.write_fmt(name);
-        if self.wanted.is_none_or(|w| w.contains(self.name.as_str()))
-            && let Some(v) = value()
-        {
-            self.values.insert(self.name.clone(), Value::Num(v));
+/// The all-time amounts of a card or customer.
+#[derive(Clone, Copy, Debug)]
+enum Amount {
+    AverageAttempted,
+    AverageSuccessful,
+    Charged,
+    Failed,
+    Successful,
+}
+
+impl Spec {
+    /// The entity whose map the attribute reads.
+    fn entity(self) -> EntityKind {
+        match self {
+            Spec::Charges(k, ..)
+            | Spec::Distinct(k, ..)
+            | Spec::Label(k, ..)
+            | Spec::Amount(k, _)
+            | Spec::Since(k, ..)
+            | Spec::Customers(k, _)
+            | Spec::HistoryCount(k, _)
+            | Spec::HistoryAverage(k, _) => k,
+            Spec::FraudRate(_) => EntityKind::Merchant,
+        }
+    }
+
+    /// The attribute's value from the entity's reader; `None` where it has none (an average
+    /// over no charges, a time since something never seen).
+    fn value(self, r: &Reader<'_>) -> Option<f64> {
+        match self {
+            Spec::Charges(_, window, Some(o)) => Some(r.sum(o.count_metric(), window) as f64),
+            Spec::Charges(_, window, None) => Some(r.charges(window) as f64),
+            Spec::Distinct(_, set, window) => Some(r.distinct(set, window, BOUNDED_CAP) as f64),
+            Spec::Label(_, metric, window) => Some(r.sum(metric, window).min(BOUNDED_CAP) as f64),
+            Spec::Amount(_, amount) => {
+                let usd = |o: Outcome| r.get(&total_field(o.usd_metric())).unwrap_or(0);
+                let (ok, blocked, declined) = (usd(Outcome::Authorized), usd(Outcome::Blocked), usd(Outcome::Declined));
+                let all = ok + blocked + declined;
+                match amount {
+                    Amount::AverageAttempted => average(all, r.charges(Window::AllTime)),
+                    Amount::AverageSuccessful => {
+                        average(ok, r.sum(Outcome::Authorized.count_metric(), Window::AllTime))
+                    }
+                    Amount::Charged => Some(dollars(all)),
+                    Amount::Failed => Some(dollars(blocked + declined)),
+                    Amount::Successful => Some(dollars(ok)),
+                }
+            }
+            Spec::Since(_, field, seconds) => r.since(field).map(|s| (s / seconds) as f64),
+            Spec::Customers(_, window) => Some(r.distinct(CUSTOMERS, window, CUSTOMER_CAP) as f64),
+            Spec::HistoryCount(_, window) => Some(r.charges(window) as f64),
+            Spec::HistoryAverage(_, window) => average(r.sum(USD, window), r.charges(window)),
+            Spec::FraudRate(window) => {
+                let n = r.charges(window);
+                (n > 0).then(|| r.sum(FRAUD, window) as f64 / n as f64)
+            }
         }
     }
 }
@@ -183,22 +243,10 @@ fn average(cents: i64, n: i64) -> Option<f64> {
     (n > 0).then(|| dollars(cents) / n as f64)
 }
 
-/// The context attributes for a payment scored at `now`, from the current maps of its entities.
-///
-/// Call it BEFORE applying the payment's own [`super::payment_updates`]: the features describe
-/// the history before this payment. `maps` returns an entity's map (`None`: no history, so counts
-/// are 0, time-since values and averages absent). Attributes of an entity the payment lacks are
-/// not produced. With `wanted`, only those names are computed.
-pub fn features<'m>(
-    now: i64,
-    entities: &PaymentEntities,
-    maps: impl Fn(&EntityRef) -> Option<&'m FieldMap>,
-    wanted: Option<&BTreeSet<String>>,
-) -> BTreeMap<String, Value> {
-    let mut out = Out { wanted, values: BTreeMap::new(), name: String::with_capacity(64) };
-    let reader = |kind: EntityKind| entities.get(kind).map(|e| Reader { map: maps(e), now });
+/// Every attribute this module computes, with how, in catalogue order.
+fn catalogue() -> Vec<(String, Spec)> {
+    let mut all = Vec::with_capacity(512);
     for kind in CHARGE_ENTITIES {
-        let Some(r) = reader(kind) else { continue };
         for (w, window) in WINDOWS {
             for o in Outcome::ALL {
                 let label = match o {
@@ -206,41 +254,34 @@ pub fn features<'m>(
                     Outcome::Blocked => "blocked",
                     Outcome::Declined => "declined",
                 };
-                out.put(
-                    format_args!("{label}_charges_per_{kind}_{w}"),
-                    || Some(r.sum(o.count_metric(), window) as f64),
-                );
+                all.push((format!("{label}_charges_per_{kind}_{w}"), Spec::Charges(kind, window, Some(o))));
             }
-            out.put(format_args!("total_charges_per_{kind}_{w}"), || Some(r.charges(window) as f64));
+            all.push((format!("total_charges_per_{kind}_{w}"), Spec::Charges(kind, window, None)));
         }
     }
     for (prefix, set, on) in DISTINCT {
         for &(kind, name) in on {
-            let Some(r) = reader(kind) else { continue };
             for (w, window) in WINDOWS {
-                out.put(format_args!("{prefix}_{name}_{w}"), || Some(r.distinct(set, window, BOUNDED_CAP) as f64));
+                all.push((format!("{prefix}_{name}_{w}"), Spec::Distinct(kind, set, window)));
             }
         }
     }
     for (prefix, metric, kind, windows) in LABELS {
-        let Some(r) = reader(kind) else { continue };
         for (w, window) in WINDOWS.iter().chain(&[("yearly", Window::Yearly)]).filter(|(w, _)| windows.contains(w)) {
-            out.put(format_args!("{prefix}_{w}"), || Some(r.sum(metric, *window).min(BOUNDED_CAP) as f64));
+            all.push((format!("{prefix}_{w}"), Spec::Label(kind, metric, *window)));
         }
     }
     for (kind, on) in [(EntityKind::CardNumber, "card"), (EntityKind::Customer, "customer")] {
-        let Some(r) = reader(kind) else { continue };
-        let usd = |o: Outcome| r.get(&total_field(o.usd_metric())).unwrap_or(0);
-        let n = |o: Outcome| r.sum(o.count_metric(), Window::AllTime);
-        let (ok, blocked, declined) = (usd(Outcome::Authorized), usd(Outcome::Blocked), usd(Outcome::Declined));
-        let all = ok + blocked + declined;
-        out.put(format_args!("average_usd_amount_attempted_on_{on}_all_time"), || {
-            average(all, r.charges(Window::AllTime))
-        });
-        out.put(format_args!("average_usd_amount_successful_on_{on}_all_time"), || average(ok, n(Outcome::Authorized)));
-        out.put(format_args!("total_usd_amount_charged_on_{on}_all_time"), || Some(dollars(all)));
-        out.put(format_args!("total_usd_amount_failed_on_{on}_all_time"), || Some(dollars(blocked + declined)));
-        out.put(format_args!("total_usd_amount_successful_on_{on}_all_time"), || Some(dollars(ok)));
+        let amounts = [
+            ("average_usd_amount_attempted", Amount::AverageAttempted),
+            ("average_usd_amount_successful", Amount::AverageSuccessful),
+            ("total_usd_amount_charged", Amount::Charged),
+            ("total_usd_amount_failed", Amount::Failed),
+            ("total_usd_amount_successful", Amount::Successful),
+        ];
+        for (name, amount) in amounts {
+            all.push((format!("{name}_on_{on}_all_time"), Spec::Amount(kind, amount)));
+        }
     }
     let since = [
         (EntityKind::Email, FIRST, "email_first_seen"),
@@ -248,34 +289,86 @@ pub fn features<'m>(
         (EntityKind::CardNumber, FIRST_AUTH, "first_successful_auth_on_card"),
     ];
     for (kind, field, name) in since {
-        let Some(r) = reader(kind) else { continue };
         for (unit, seconds) in [("hours", 3600), ("minutes", 60), ("seconds", 1)] {
-            out.put(format_args!("{unit}_since_{name}"), || r.since(field).map(|s| (s / seconds) as f64));
+            all.push((format!("{unit}_since_{name}"), Spec::Since(kind, field, seconds)));
         }
     }
     for (kind, on) in [(EntityKind::CardNumber, "card"), (EntityKind::Email, "email")] {
-        let Some(r) = reader(kind) else { continue };
         for (w, window) in [("weekly", Window::Weekly), ("yearly", Window::Yearly)] {
-            out.put(format_args!("total_customers_for_{on}_{w}"), || {
-                Some(r.distinct(CUSTOMERS, window, CUSTOMER_CAP) as f64)
-            });
+            all.push((format!("total_customers_for_{on}_{w}"), Spec::Customers(kind, window)));
         }
     }
     for (kind, who) in [(EntityKind::Customer, "customer"), (EntityKind::Merchant, "merchant")] {
-        let Some(r) = reader(kind) else { continue };
         for (d, window) in DAYS {
-            // Counted once, and only if one of the three is wanted.
-            let n = std::cell::OnceCell::new();
-            let n = || *n.get_or_init(|| r.charges(window));
-            out.put(format_args!("{who}_charge_count_{d}"), || Some(n() as f64));
-            out.put(format_args!("{who}_average_usd_amount_{d}"), || average(r.sum(USD, window), n()));
+            all.push((format!("{who}_charge_count_{d}"), Spec::HistoryCount(kind, window)));
+            all.push((format!("{who}_average_usd_amount_{d}"), Spec::HistoryAverage(kind, window)));
             if kind == EntityKind::Merchant {
-                out.put(format_args!("merchant_fraud_rate_{d}"), || {
-                    let n = n();
-                    (n > 0).then(|| r.sum(FRAUD, window) as f64 / n as f64)
-                });
+                all.push((format!("merchant_fraud_rate_{d}"), Spec::FraudRate(window)));
             }
         }
     }
-    out.values
+    all
+}
+
+/// The attributes a bundle wants, resolved once (when the bundle is loaded) to how each is
+/// computed: a payment then computes those alone, instead of considering every name of the
+/// catalogue (about 500, of which a bundle reads a dozen) and looking each up.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    wanted: BTreeSet<String>,
+    specs: Vec<(String, Spec)>,
+}
+
+impl Plan {
+    /// The plan for the attributes named in `wanted` (names this module does not compute are
+    /// left to other sources), or for every attribute (`None`).
+    pub fn new(wanted: Option<&BTreeSet<String>>) -> Plan {
+        let specs = catalogue().into_iter().filter(|(name, _)| wanted.is_none_or(|w| w.contains(name))).collect();
+        Plan { wanted: wanted.cloned().unwrap_or_default(), specs }
+    }
+
+    /// The names the plan was made for (empty for every attribute).
+    pub fn wanted(&self) -> &BTreeSet<String> {
+        &self.wanted
+    }
+
+    /// Whether the plan computes nothing.
+    pub fn is_empty(&self) -> bool {
+        self.specs.is_empty()
+    }
+
+    /// The planned attributes for a payment scored at `now`, from the current maps of its
+    /// entities (see [`features`]).
+    pub fn features<'m>(
+        &self,
+        now: i64,
+        entities: &PaymentEntities,
+        maps: impl Fn(&EntityRef) -> Option<&'m FieldMap>,
+    ) -> BTreeMap<String, Value> {
+        let mut values = BTreeMap::new();
+        for (name, spec) in &self.specs {
+            // Attributes of an entity the payment lacks are not produced.
+            let Some(entity) = entities.get(spec.entity()) else { continue };
+            if let Some(v) = spec.value(&Reader { map: maps(entity), now }) {
+                values.insert(name.clone(), Value::Num(v));
+            }
+        }
+        values
+    }
+}
+
+/// The context attributes for a payment scored at `now`, from the current maps of its entities.
+///
+/// Call it BEFORE applying the payment's own [`super::payment_updates`]: the features describe
+/// the history before this payment. `maps` returns an entity's map (`None`: no history, so counts
+/// are 0, time-since values and averages absent). Attributes of an entity the payment lacks are
+/// not produced. With `wanted`, only those names are computed. A server scoring many payments
+/// makes a [`Plan`] once instead.
+pub fn features<'m>(
+    now: i64,
+    entities: &PaymentEntities,
+    maps: impl Fn(&EntityRef) -> Option<&'m FieldMap>,
+    wanted: Option<&BTreeSet<String>>,
+) -> BTreeMap<String, Value> {
+    Plan::new(wanted).features(now, entities, maps)
 }

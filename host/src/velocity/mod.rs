@@ -25,7 +25,7 @@ pub use entities::{BadEntityKey, EntityKind, EntityRef, PaymentEntities, entitie
 pub use events::{
     BOUNDED_CAP, CUSTOMER_CAP, LabelEvent, LabelKind, Outcome, PaymentEvent, label_updates, payment_updates,
 };
-pub use features::{NOT_COMPUTED, features};
+pub use features::{NOT_COMPUTED, Plan, features};
 pub use ops::{Op, apply, expired_fields};
 pub use windows::{Res, Window};
 
