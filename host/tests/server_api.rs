@@ -343,6 +343,16 @@ fn servers_sharing_a_redis_store_see_each_others_rules_and_lists() {
         a.call("POST", "/v1/radar/value_list_items", "value_list=rsl_default_block_email&value=eve%40example.com");
     assert_eq!(item.status, 200, "{}", item.body);
     assert_eq!(b.charge(pay).status, 402, "B's next payment sees the item A added");
+    // B's items in memory follow its own changes mixed with A's: B adds one, A deletes one.
+    let mallory =
+        b.call("POST", "/v1/radar/value_list_items", "value_list=rsl_default_block_email&value=mallory%40example.com");
+    assert_eq!(mallory.status, 200, "{}", mallory.body);
+    let eve = item.json()["id"].as_str().expect("item id").to_owned();
+    assert_eq!(a.call("DELETE", &format!("/v1/radar/value_list_items/{eve}"), "").status, 200);
+    assert_eq!(b.charge(pay).status, 200, "B sees A's delete");
+    let mallory_pays = "amount=2500&currency=usd&source=tok_visa&receipt_email=mallory%40example.com";
+    assert_eq!(b.charge(mallory_pays).status, 402, "and its own add");
+    assert_eq!(a.charge(mallory_pays).status, 402, "as A sees B's");
     let big = "amount=900000&currency=usd&source=tok_mastercard";
     assert_eq!(a.charge(big).status, 200);
     let rule = b.call("POST", "/v1/ward/rules", "id=too_big&predicate=Block+if+%3Aamount_in_usd%3A+%3E+5000");

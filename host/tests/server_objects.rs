@@ -299,6 +299,53 @@ fn a_fraud_refund_blocks_the_customers_other_cards() {
     assert_eq!(again.status, 402, "the customer's other card is blocked: {}", again.body);
 }
 
+/// A server keeps list items in memory between builds of the account's bundle: every payment
+/// still sees each add, update, delete and deleted list made before it.
+#[test]
+fn list_items_in_memory_follow_every_change() {
+    let dir = TempDir::new("list-items");
+    let server = Server::start(dir.path(), &[]);
+    let pay = |email: &str| server.charge(&format!("amount=1500&currency=usd&source=tok_visa&receipt_email={email}"));
+    let list = server.call("POST", "/v1/radar/value_lists", "alias=watch&name=Watch&item_type=email");
+    assert_eq!(list.status, 200, "{}", list.body);
+    let list_id = list.json()["id"].as_str().expect("id").to_owned();
+    let rule = server.call("POST", "/v1/ward/rules", "id=watched&predicate=Block+if+%3Aemail%3A+in+%40watch");
+    assert_eq!(rule.status, 200, "{}", rule.body);
+    let add = |value: &str| {
+        let r = server.call("POST", "/v1/radar/value_list_items", &format!("value_list={list_id}&value={value}"));
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.json()["id"].as_str().expect("id").to_owned()
+    };
+    assert_eq!(pay("ann%40example.com").status, 200, "nothing listed yet");
+    let ann = add("ann%40example.com");
+    assert_eq!(pay("ann%40example.com").status, 402, "an item added");
+    add("bob%40example.com");
+    add("ann%40example.com");
+    assert_eq!(pay("bob%40example.com").status, 402, "another item, and one added twice");
+    let deleted = server.call("DELETE", &format!("/v1/radar/value_list_items/{ann}"), "");
+    assert_eq!(deleted.status, 200, "{}", deleted.body);
+    assert_eq!(pay("ann%40example.com").status, 200, "a deleted item");
+    assert_eq!(pay("bob%40example.com").status, 402, "the other item stays");
+    // A fraud refund adds to a default block list, the path every label takes.
+    let carol = pay("carol%40example.com");
+    assert_eq!(carol.status, 200, "{}", carol.body);
+    let refund =
+        server.call("POST", "/v1/refunds", &format!("charge={}&reason=fraudulent", carol.charge_id().expect("id")));
+    assert_eq!(refund.status, 200, "{}", refund.body);
+    let next = server.charge("amount=1500&currency=usd&source=tok_mastercard&receipt_email=carol%40example.com");
+    assert_eq!(next.status, 402, "the refunded buyer's email is blocked: {}", next.body);
+    // A deleted list takes its items with it: made again under the same alias, it is empty.
+    assert_eq!(server.call("DELETE", "/v1/ward/rules/watched", "").status, 200);
+    assert_eq!(server.call("DELETE", &format!("/v1/radar/value_lists/{list_id}"), "").status, 200);
+    let again = server.call("POST", "/v1/radar/value_lists", "alias=watch&name=Watch&item_type=email");
+    assert_eq!(again.status, 200, "{}", again.body);
+    let rule = server.call("POST", "/v1/ward/rules", "id=watched2&predicate=Block+if+%3Aemail%3A+in+%40watch");
+    assert_eq!(rule.status, 200, "{}", rule.body);
+    // (tok_visa is on the block list since the refund.)
+    let bob = server.charge("amount=1500&currency=usd&source=tok_amex&receipt_email=bob%40example.com");
+    assert_eq!(bob.status, 200, "the new list is empty: {}", bob.body);
+}
+
 /// An early fraud warning stays actionable until its charge is fully refunded or disputed,
 /// and each change is announced with `radar.early_fraud_warning.updated`.
 #[test]

@@ -3,9 +3,10 @@
 //!
 //! Rules and lists publish at once. List items publish lazily: the account's bundle is rebuilt
 //! by the next payment (so a payment always sees every item added before it) or once changes
-//! pause for [`QUIET`], whichever comes first. Rebuilding reads every list, so publishing per
-//! item made an import of `n` items cost `n²`. Every change is counted in the store
-//! ([`CONFIG_KEY`]), so servers sharing a store (Redis) pick up each other's changes too.
+//! pause for [`QUIET`], whichever comes first (publishing per item made an import of `n` items
+//! cost `n²`). A rebuild takes each list's items from memory when they are current
+//! ([`ItemCache`]). Every change is counted in the store ([`CONFIG_KEY`]), so servers sharing a
+//! store (Redis) pick up each other's changes too.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -15,12 +16,13 @@ use std::time::Duration;
 use serde_json::Value;
 use ward_core::bundle::BundleSpec;
 use ward_core::lists::defaults::with_defaults;
-use ward_core::lists::{ItemType, ListItem, ValueList};
+use ward_core::lists::{ItemType, ValueList};
 
 use super::App;
 use super::api::ApiError;
+use super::list_items::ItemCache;
 use crate::runtime::{ComponentScorer, NativeScorer, Scorer, WasmRuntime};
-use crate::store::{FieldMap, FieldOp, Kind, ListQuery, Store, WriteBatch};
+use crate::store::{Doc, FieldMap, FieldOp, Kind, ListQuery, Store, WriteBatch};
 
 /// How payments are scored.
 #[derive(Clone)]
@@ -60,6 +62,7 @@ pub struct Engines {
     backend: Backend,
     base: BundleSpec,
     by_account: RwLock<HashMap<String, Arc<AccountEngine>>>,
+    items: ItemCache,
 }
 
 /// The entity that counts an account's rules and lists changes. Every change commits an
@@ -100,7 +103,7 @@ impl Engines {
     /// Engines built on `base` (a bundle's bytes).
     pub fn new(backend: Backend, base: &[u8]) -> Result<Engines, String> {
         let (base, _) = ward_core::bundle::decode(base).map_err(|e| format!("the base bundle is unusable: {e}"))?;
-        Ok(Engines { backend, base, by_account: RwLock::new(HashMap::new()) })
+        Ok(Engines { backend, base, by_account: RwLock::new(HashMap::new()), items: ItemCache::default() })
     }
 
     /// The account's engine, built (and published from the store) on first use.
@@ -183,9 +186,36 @@ impl Engines {
     async fn build(&self, store: &dyn Store, account: &str) -> Result<Vec<u8>, ApiError> {
         let mut spec = self.base.clone();
         spec.rules = self.rules_text(&account_rules(store, account).await?);
-        spec.lists = with_defaults(account_lists(store, account).await?);
+        spec.lists = with_defaults(self.account_lists(store, account).await?);
         let (bytes, _) = ward_core::bundle::encode(&spec).map_err(|e| engine_error(&e.to_string()))?;
         Ok(bytes)
+    }
+
+    /// The account's value lists with their items (see [`ItemCache`]).
+    async fn account_lists(&self, store: &dyn Store, account: &str) -> Result<Vec<ValueList>, ApiError> {
+        let lists: Vec<(String, String, String, ItemType)> = all_docs(store, account, Kind::ValueList, None)
+            .await?
+            .iter()
+            .filter_map(|l| {
+                let (id, alias) = (l["id"].as_str()?, l["alias"].as_str()?);
+                let ty = l["item_type"].as_str().and_then(ItemType::parse)?;
+                Some((id.to_owned(), alias.to_owned(), l["name"].as_str().unwrap_or(alias).to_owned(), ty))
+            })
+            .collect();
+        let ids: Vec<&str> = lists.iter().map(|(id, ..)| id.as_str()).collect();
+        let items = self.items.items(store, account, &ids).await?;
+        Ok(lists
+            .iter()
+            .zip(items)
+            .map(|((id, alias, name, ty), items)| {
+                ValueList::new(id, alias, name, *ty).with_items(items.iter().cloned())
+            })
+            .collect())
+    }
+
+    /// The value lists' items in memory, and the commits that change them.
+    pub fn items(&self) -> &ItemCache {
+        &self.items
     }
 }
 
@@ -236,9 +266,16 @@ fn engine_error(message: &str) -> ApiError {
 
 /// Every object of a kind (all pages), optionally with a tag, oldest first.
 pub async fn all_docs(store: &dyn Store, account: &str, kind: Kind, tag: Option<&str>) -> Result<Vec<Value>, ApiError> {
+    let docs = all_stored(store, account, kind, tag).await?;
+    Ok(docs.iter().filter_map(|d| serde_json::from_str::<Value>(&d.body).ok()).collect())
+}
+
+/// Every stored object of a kind (all pages), optionally with a tag, oldest first.
+pub async fn all_stored(store: &dyn Store, account: &str, kind: Kind, tag: Option<&str>) -> Result<Vec<Doc>, ApiError> {
     let query = ListQuery { limit: 100, tags: tag.map(str::to_owned).into_iter().collect(), ..ListQuery::default() };
-    let docs = store.list_all(account, kind, query, usize::MAX).await?;
-    Ok(docs.iter().rev().filter_map(|d| serde_json::from_str::<Value>(&d.body).ok()).collect())
+    let mut docs = store.list_all(account, kind, query, usize::MAX).await?;
+    docs.reverse();
+    Ok(docs)
 }
 
 /// The account's enabled rules as a rules file (`id: predicate` per line), oldest first.
@@ -250,24 +287,4 @@ pub async fn account_rules(store: &dyn Store, account: &str) -> Result<String, A
         .filter_map(|r| Some(format!("{}: {}", r["id"].as_str()?, r["predicate"].as_str()?)))
         .collect();
     Ok(lines.join("\n"))
-}
-
-/// The account's value lists with their items.
-pub async fn account_lists(store: &dyn Store, account: &str) -> Result<Vec<ValueList>, ApiError> {
-    let mut out = Vec::new();
-    for list in all_docs(store, account, Kind::ValueList, None).await? {
-        let (Some(id), Some(alias), Some(ty)) =
-            (list["id"].as_str(), list["alias"].as_str(), list["item_type"].as_str().and_then(ItemType::parse))
-        else {
-            continue;
-        };
-        let items = all_docs(store, account, Kind::ValueListItem, Some(id)).await?;
-        let items = items.iter().filter_map(|i| {
-            let value = i["value"].as_str()?.to_owned();
-            Some(ListItem { value, expires_at: i["expires_at"].as_i64() })
-        });
-        let name = list["name"].as_str().unwrap_or(alias);
-        out.push(ValueList::new(id, alias, name, ty).with_items(items));
-    }
-    Ok(out)
 }

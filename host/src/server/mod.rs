@@ -6,6 +6,7 @@ mod config;
 mod context;
 mod engines;
 mod events;
+mod list_items;
 pub mod locks;
 mod metrics;
 mod openapi;
@@ -71,7 +72,7 @@ impl App {
     /// should one have passed to another server meanwhile, nothing is written.
     pub async fn commit(&self, account: &str, mut batch: WriteBatch) -> Result<(), StoreError> {
         batch.fences = locks::fences(account);
-        self.store.commit(account, batch).await
+        self.engines.items().commit(account, batch, async |b| self.store.commit(account, b).await).await
     }
 }
 

@@ -32,6 +32,8 @@ pub async fn add(
     limit: Option<u64>,
     batch: &mut WriteBatch,
 ) -> Result<(), ApiError> {
+    // Added or updated, the list's items changed.
+    crate::server::list_items::changed(batch, list_id);
     if app.store.get(account, Kind::ValueListItem, item_id).await?.is_some() {
         return Ok(());
     }
@@ -68,6 +70,7 @@ fn held(field_value: i64) -> u64 {
 
 /// Counts a deleted item in `batch`, if the list is counted.
 pub async fn removed(app: &App, account: &str, list_id: &str, batch: &mut WriteBatch) -> Result<(), ApiError> {
+    crate::server::list_items::changed(batch, list_id);
     if stored(app, account, list_id).await?.is_some() {
         config_ops(batch).push(FieldOp::Incr(field(list_id), -1));
     }
@@ -76,5 +79,6 @@ pub async fn removed(app: &App, account: &str, list_id: &str, batch: &mut WriteB
 
 /// Drops a deleted list's count in `batch`.
 pub fn forget(batch: &mut WriteBatch, list_id: &str) {
+    crate::server::list_items::forget(batch, list_id);
     config_ops(batch).push(FieldOp::Del(field(list_id)));
 }
