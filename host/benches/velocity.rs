@@ -24,15 +24,11 @@ fn bench(c: &mut Criterion) {
     let entities = entities_of(payment, "acct_bench");
     // 40 earlier payments over the last two days, a few minutes apart.
     let now = 1_764_000_000;
+    let paid_at =
+        |time: i64| PaymentEvent { time, outcome: Outcome::Authorized, usd_cents: 2_500, entities: &entities };
     let mut maps = HashMap::new();
     for i in 0..40 {
-        let event = PaymentEvent {
-            time: now - 172_800 + i * 4_000,
-            outcome: Outcome::Authorized,
-            usd_cents: 2_500,
-            entities: &entities,
-        };
-        for (entity, ops) in payment_updates(&event) {
+        for (entity, ops) in payment_updates(&paid_at(now - 172_800 + i * 4_000)) {
             apply(maps.entry(entity).or_default(), &ops);
         }
     }
@@ -41,12 +37,7 @@ fn bench(c: &mut Criterion) {
     // The merchant's map after 30 days of payments every 5 minutes (every payment touches it).
     let mut merchant_map = FieldMap::new();
     for i in 0..8_640 {
-        let event = PaymentEvent {
-            time: now - 2_592_000 + i * 300,
-            outcome: Outcome::Authorized,
-            usd_cents: 2_500,
-            entities: &entities,
-        };
+        let event = paid_at(now - 2_592_000 + i * 300);
         for (_, ops) in payment_updates(&event).into_iter().filter(|(e, _)| *e == entities.merchant) {
             apply(&mut merchant_map, &ops);
             for f in expired_fields(event.time, &merchant_map) {
