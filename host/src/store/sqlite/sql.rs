@@ -357,9 +357,15 @@ fn list_tag(
     range: &Range,
 ) -> Result<Vec<(i64, Doc)>, StoreError> {
     let (cmp, order) = if range.newer { (">", "ASC") } else { ("<", "DESC") };
+    // A statement per case, not `(?3 IS NULL OR tag = ?3)`: a statement is planned once for
+    // any value, and that one walked every object of the kind (the kind index) to find a tag's
+    // (5 ms for an empty list among 20,000 items of other lists, seconds among 100,000s of
+    // events), and a page past a cursor read every object before the cursor again.
+    let by_tag = if tag.is_some() { "tag = ?3" } else { "?3 IS NULL" };
+    let after = if range.bound.is_some() { format!("seq {cmp} ?4") } else { "?4 IS NULL".to_owned() };
     let sql = format!(
         "SELECT id, created, tag, body, seq FROM docs WHERE account = ?1 AND kind = ?2
-         AND (?3 IS NULL OR tag = ?3) AND (?4 IS NULL OR seq {cmp} ?4) AND created BETWEEN ?6 AND ?7
+         AND {by_tag} AND {after} AND created BETWEEN ?6 AND ?7
          ORDER BY seq {order} LIMIT ?5"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
