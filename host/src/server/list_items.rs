@@ -35,9 +35,10 @@ pub fn changed(batch: &mut WriteBatch, list_id: &str) {
     config_ops(batch).push(FieldOp::Incr(field(list_id), 1));
 }
 
-/// Drops a deleted list's version, committed with `batch`.
+/// Counts the deletion of a list with its items, committed with `batch`. Its version stays: a
+/// version never goes back, so a count can never match an older one.
 pub fn forget(batch: &mut WriteBatch, list_id: &str) {
-    config_ops(batch).push(FieldOp::Del(field(list_id)));
+    changed(batch, list_id);
 }
 
 /// The fields of a stored item a bundle needs.
@@ -71,7 +72,6 @@ struct Cached {
 struct ListChanges {
     increments: HashMap<String, i64>,
     items: HashMap<String, Vec<(String, Option<ListItem>)>>,
-    dropped: Vec<String>,
     /// Items deleted without a list named: the lists the batch counts changes of are dropped.
     unplaced: bool,
 }
@@ -81,14 +81,10 @@ impl ListChanges {
         let mut out = ListChanges::default();
         for (_, ops) in batch.entities.iter().filter(|(k, _)| k == CONFIG_KEY) {
             for op in ops {
-                match op {
-                    FieldOp::Incr(f, n) => {
-                        if let Some(list) = f.strip_prefix("version:") {
-                            *out.increments.entry(list.to_owned()).or_default() += n;
-                        }
-                    }
-                    FieldOp::Del(f) => out.dropped.extend(f.strip_prefix("version:").map(str::to_owned)),
-                    _ => {}
+                if let FieldOp::Incr(f, n) = op
+                    && let Some(list) = f.strip_prefix("version:")
+                {
+                    *out.increments.entry(list.to_owned()).or_default() += n;
                 }
             }
         }
@@ -115,7 +111,7 @@ impl ListChanges {
     }
 
     fn is_empty(&self) -> bool {
-        self.increments.is_empty() && self.dropped.is_empty() && !self.unplaced
+        self.increments.is_empty() && !self.unplaced
     }
 }
 
@@ -152,9 +148,6 @@ impl ItemCache {
     fn note(&self, account: &str, changes: ListChanges) {
         let mut lists = self.lists.lock().unwrap_or_else(|p| p.into_inner());
         let key = |l: &str| (account.to_owned(), l.to_owned());
-        for list in &changes.dropped {
-            lists.remove(&key(list));
-        }
         if changes.unplaced {
             for list in changes.increments.keys() {
                 lists.remove(&key(list));
@@ -306,10 +299,13 @@ mod tests {
         assert!(!c.unplaced && c.items["rsl_a"][0] == ("rsli_1".to_owned(), None));
         batch.deletes.push((Kind::ValueListItem, "rsli_9".into()));
         assert!(ListChanges::of(&batch).unplaced);
-        let mut dropped = WriteBatch { deletes: vec![(Kind::ValueListItem, "rsli_1".into())], ..WriteBatch::default() };
+        let mut dropped = WriteBatch {
+            deletes: vec![(Kind::ValueListItem, "rsli_1".into()), (Kind::ValueListItem, "rsli_3".into())],
+            ..WriteBatch::default()
+        };
         forget(&mut dropped, "rsl_a");
         let c = ListChanges::of(&dropped);
-        assert!(c.unplaced && c.dropped == ["rsl_a"]);
+        assert!(!c.unplaced && c.increments["rsl_a"] == 1 && c.items["rsl_a"].len() == 2);
         assert!(ListChanges::of(&WriteBatch::default()).is_empty());
     }
 }
