@@ -22,8 +22,10 @@ use tokio::sync::oneshot;
 use super::entities::{EntityIndex, FieldMap, Lookup};
 use super::types::{Doc, IdempotencyRecord, Kind, ListQuery, Page, WriteBatch};
 use super::{Store, StoreError};
+use dirty::Dirty;
 
 mod checkpoint;
+mod dirty;
 mod sql;
 
 /// How the embedded store is set up.
@@ -101,7 +103,7 @@ impl SqliteStore {
             keys: keys.clone(),
             options: options.clone(),
             next_seq,
-            dirty: HashMap::new(),
+            dirty: Dirty::default(),
             round: None,
             compaction_stopped: false,
             last_purge: None,
@@ -294,29 +296,21 @@ enum RoundKeys {
     Ready(Vec<(String, String)>),
 }
 
-/// Changed entities by account, in key order.
-fn sorted(dirty: HashMap<String, HashSet<String>>) -> Vec<(String, String)> {
-    let mut keys: Vec<(String, String)> =
-        dirty.into_iter().flat_map(|(account, keys)| keys.into_iter().map(move |k| (account.clone(), k))).collect();
-    keys.sort_unstable();
-    keys
-}
-
 /// Starts sorting the keys on a thread of their own; sorts them here if no thread can start.
-fn sort_aside(dirty: HashMap<String, HashSet<String>>) -> RoundKeys {
-    let (to_sort, inbox) = mpsc::channel::<HashMap<String, HashSet<String>>>();
+fn sort_aside(dirty: Dirty) -> RoundKeys {
+    let (to_sort, inbox) = mpsc::channel::<Dirty>();
     let (done, result) = mpsc::channel();
     let spawned = std::thread::Builder::new().name("ward-compact-sort".into()).spawn(move || {
         if let Ok(dirty) = inbox.recv() {
-            let _ = done.send(sorted(dirty));
+            let _ = done.send(dirty.sorted());
         }
     });
     if spawned.is_err() {
-        return RoundKeys::Ready(sorted(dirty));
+        return RoundKeys::Ready(dirty.sorted());
     }
     match to_sort.send(dirty) {
         Ok(()) => RoundKeys::Sorting(result),
-        Err(mpsc::SendError(dirty)) => RoundKeys::Ready(sorted(dirty)),
+        Err(mpsc::SendError(dirty)) => RoundKeys::Ready(dirty.sorted()),
     }
 }
 
@@ -340,11 +334,11 @@ struct Writer {
     options: SqliteOptions,
     /// The number the next log entry takes.
     next_seq: i64,
-    /// Entities changed since the last compaction began, by account. A hash set (a payment
-    /// marks half a dozen entities, and ordered keys cost the writer a string comparison per
-    /// tree level); a compaction sorts them, so that a step writes neighbouring snapshot rows, a
-    /// few pages rather than one page per entity.
-    dirty: HashMap<String, HashSet<String>>,
+    /// Entities changed since the last compaction began. Hash sets (a payment marks half a
+    /// dozen entities, and ordered keys cost the writer a string comparison per tree level); a
+    /// compaction sorts them, so that a step writes neighbouring snapshot rows, a few pages
+    /// rather than one page per entity.
+    dirty: Dirty,
     round: Option<Round>,
     /// Set if a round lost its entities: the log is then never trimmed again by this process.
     compaction_stopped: bool,
@@ -444,16 +438,6 @@ impl Writer {
         }
     }
 
-    /// Notes that an entity changed, allocating only the first time.
-    fn mark_dirty(&mut self, account: &str, key: &str) {
-        if !self.dirty.contains_key(account) {
-            self.dirty.insert(account.to_owned(), HashSet::new());
-        }
-        if let Some(keys) = self.dirty.get_mut(account).filter(|k| !k.contains(key)) {
-            keys.insert(key.to_owned());
-        }
-    }
-
     /// Starts a compaction of every entity changed since the last one began.
     fn begin_round(&mut self) {
         let oldest: Result<Option<i64>, _> = self.conn.query_row("SELECT MIN(seq) FROM entity_log", [], |r| r.get(0));
@@ -465,7 +449,7 @@ impl Writer {
             }
         };
         let dirty = std::mem::take(&mut self.dirty);
-        let entities = dirty.values().map(HashSet::len).sum();
+        let entities = dirty.len();
         let keys = sort_aside(dirty);
         let upto = self.next_seq - 1;
         self.round = Some(Round { keys, upto, trimmed, started: std::time::Instant::now(), entities });
@@ -500,7 +484,7 @@ impl Writer {
             if written.is_ok() {
                 // What is on disk now and unchanged since the round began leaves memory.
                 for (account, key) in keys.drain(from..) {
-                    if !self.dirty.get(&account).is_some_and(|k| k.contains(&key)) {
+                    if !self.dirty.contains(&account, &key) {
                         self.entities.evict(&account, &key);
                     }
                 }
@@ -521,7 +505,7 @@ impl Writer {
         if self.compaction_stopped {
             return;
         }
-        let mut keys = sorted(std::mem::take(&mut self.dirty));
+        let mut keys = std::mem::take(&mut self.dirty).sorted();
         if let Some(round) = self.round.take() {
             match round.keys {
                 RoundKeys::Ready(rest) => keys.extend(rest),
@@ -581,7 +565,7 @@ impl Writer {
                         tracing::error!(error = %e, entity = %key, "velocity entity unreadable: the store stops writing");
                         healthy = false;
                     }
-                    self.mark_dirty(&account, key);
+                    self.dirty.insert(&account, key);
                 }
                 let mut keys = self.keys.write().unwrap_or_else(|p| p.into_inner());
                 for key in &batch.api_keys {
