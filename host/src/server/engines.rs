@@ -94,9 +94,14 @@ pub fn change_count(fields: &FieldMap) -> u64 {
     fields.get(CHANGES).map_or(0, |&n| u64::try_from(n).unwrap_or(0))
 }
 
+/// The account's [`CONFIG_KEY`] entity: its change count, list versions and item counts.
+pub async fn settings(store: &dyn Store, account: &str) -> Result<Arc<FieldMap>, ApiError> {
+    let mut maps = store.read_entities(account, &[CONFIG_KEY.to_owned()]).await?;
+    Ok(maps.pop().unwrap_or_default())
+}
+
 async fn stored_changes(store: &dyn Store, account: &str) -> Result<u64, ApiError> {
-    let maps = store.read_entities(account, &[CONFIG_KEY.to_owned()]).await?;
-    Ok(maps.first().map_or(0, |m| change_count(m)))
+    Ok(change_count(&*settings(store, account).await?))
 }
 
 impl Engines {

@@ -22,8 +22,8 @@ use serde::Deserialize;
 use ward_core::lists::{ListItem, MAX_ITEMS};
 
 use super::api::ApiError;
-use super::engines::{CONFIG_KEY, all_stored, config_ops};
-use crate::store::{Doc, FieldMap, FieldOp, Kind, Store, StoreError, WriteBatch};
+use super::engines::{CONFIG_KEY, all_stored, config_ops, settings};
+use crate::store::{Doc, FieldOp, Kind, Store, StoreError, WriteBatch};
 
 /// The settings field holding a list's version.
 fn field(list_id: &str) -> String {
@@ -247,12 +247,6 @@ fn listed(list: &str, items: &BTreeMap<String, (u64, ListItem)>) -> Arc<Vec<List
         tracing::warn!(list, items = placed.len(), dropped = skip, "list over its limit: its newest items are used");
     }
     Arc::new(placed.into_iter().skip(skip).map(|(_, i)| i.clone()).collect())
-}
-
-/// The settings entity of `account`.
-async fn settings(store: &dyn Store, account: &str) -> Result<Arc<FieldMap>, ApiError> {
-    let mut maps = store.read_entities(account, &[CONFIG_KEY.to_owned()]).await?;
-    Ok(maps.pop().unwrap_or_default())
 }
 
 #[cfg(test)]

@@ -405,8 +405,7 @@ impl Writer {
     ///
     /// Returns false when the writer must stop: synchronous commits could not be restored.
     fn housekeeping(&mut self) -> bool {
-        let purge_due = self.last_purge.is_none_or(|t| t.elapsed() >= self.options.compact_interval);
-        if self.round.is_none() && !purge_due {
+        if self.round.is_none() && !self.purge_due() {
             return true;
         }
         let relaxed = self.options.fsync && sql::set_sync(&self.conn, false).is_ok();
@@ -420,10 +419,16 @@ impl Writer {
         true
     }
 
+    /// Whether expired idempotency records are to be deleted now: every `compact_interval`,
+    /// and at once again while the last purge found more than it deletes.
+    fn purge_due(&self) -> bool {
+        self.last_purge.is_none_or(|t| t.elapsed() >= self.options.compact_interval)
+    }
+
     /// Deletes a bounded number of expired idempotency records, if a purge is due (every
     /// `compact_interval`, and at once again while the last one found more than it deletes).
     fn purge_idempotency(&mut self) {
-        if self.last_purge.is_some_and(|t| t.elapsed() < self.options.compact_interval) {
+        if !self.purge_due() {
             return;
         }
         let now = unix_now();

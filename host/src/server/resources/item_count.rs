@@ -1,10 +1,11 @@
 //! How many items each value list holds: a count kept in the account's settings entity
-//! ([`CONFIG_KEY`]) and changed in the same write as the items, so checking the 50,000-item limit
-//! costs one in-memory read instead of a scan of the list.
+//! ([`CONFIG_KEY`](crate::server::engines::CONFIG_KEY)) and changed in the same write as the
+//! items, so checking the 50,000-item limit costs one in-memory read instead of a scan of the
+//! list.
 
 use crate::server::App;
 use crate::server::api::ApiError;
-use crate::server::engines::{CONFIG_KEY, config_ops};
+use crate::server::engines::{config_ops, settings};
 use crate::store::{FieldOp, Kind, WriteBatch};
 
 /// The field counting a list's items, plus one. Absent until the list is first counted: a list
@@ -15,8 +16,7 @@ fn field(list_id: &str) -> String {
 
 /// The stored count field of `list_id`, if it has one.
 async fn stored(app: &App, account: &str, list_id: &str) -> Result<Option<i64>, ApiError> {
-    let maps = app.store.read_entities(account, &[CONFIG_KEY.to_owned()]).await?;
-    Ok(maps.first().and_then(|m| m.get(&field(list_id)).copied()))
+    Ok(settings(app.store.as_ref(), account).await?.get(&field(list_id)).copied())
 }
 
 /// Counts item `item_id` in `batch` if it is new to `list_id` (a value already on the list
