@@ -154,7 +154,8 @@ impl Reader<'_> {
 /// How one attribute is computed, from one entity's map.
 #[derive(Clone, Copy, Debug)]
 enum Spec {
-    /// `{outcome}_charges_per_{entity}_{window}`, or `total_…` (`None`).
+    /// `{outcome}_charges_per_{entity}_{window}`, or every outcome (`None`): `total_…`, and a
+    /// customer's or merchant's `…_charge_count_…`.
     Charges(EntityKind, Window, Option<Outcome>),
     /// A distinct count of a set's members, at most [`BOUNDED_CAP`].
     Distinct(EntityKind, &'static str, Window),
@@ -166,8 +167,6 @@ enum Spec {
     Since(EntityKind, &'static str, i64),
     /// Distinct customers, at most [`CUSTOMER_CAP`].
     Customers(EntityKind, Window),
-    /// A customer's or merchant's charge count.
-    HistoryCount(EntityKind, Window),
     /// A customer's or merchant's average amount in dollars.
     HistoryAverage(EntityKind, Window),
     /// The merchant's share of charges labelled fraudulent.
@@ -194,7 +193,6 @@ impl Spec {
             | Spec::Amount(k, _)
             | Spec::Since(k, ..)
             | Spec::Customers(k, _)
-            | Spec::HistoryCount(k, _)
             | Spec::HistoryAverage(k, _) => k,
             Spec::FraudRate(_) => EntityKind::Merchant,
         }
@@ -224,7 +222,6 @@ impl Spec {
             }
             Spec::Since(_, field, seconds) => r.since(field).map(|s| (s / seconds) as f64),
             Spec::Customers(_, window) => Some(r.distinct(CUSTOMERS, window, CUSTOMER_CAP) as f64),
-            Spec::HistoryCount(_, window) => Some(r.charges(window) as f64),
             Spec::HistoryAverage(_, window) => average(r.sum(USD, window), r.charges(window)),
             Spec::FraudRate(window) => {
                 let n = r.charges(window);
@@ -300,7 +297,7 @@ fn catalogue() -> Vec<(String, Spec)> {
     }
     for (kind, who) in [(EntityKind::Customer, "customer"), (EntityKind::Merchant, "merchant")] {
         for (d, window) in DAYS {
-            all.push((format!("{who}_charge_count_{d}"), Spec::HistoryCount(kind, window)));
+            all.push((format!("{who}_charge_count_{d}"), Spec::Charges(kind, window, None)));
             all.push((format!("{who}_average_usd_amount_{d}"), Spec::HistoryAverage(kind, window)));
             if kind == EntityKind::Merchant {
                 all.push((format!("merchant_fraud_rate_{d}"), Spec::FraudRate(window)));
