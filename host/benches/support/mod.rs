@@ -29,9 +29,12 @@ pub fn bundle(workspace: &Path) -> Vec<u8> {
     ward_core::bundle::encode(&spec).expect("bundle").0
 }
 
-/// `n` evaluations cycled from the valid lines of `examples/payments.jsonl`.
+/// `n` evaluations cycled from the valid lines of `examples/payments.jsonl` (or of the JSON
+/// lines file `WARD_BENCH_INPUT` names).
 pub fn evaluations(workspace: &Path, n: usize) -> Vec<Evaluation> {
-    let text = std::fs::read_to_string(workspace.join("examples/payments.jsonl")).expect("examples/payments.jsonl");
+    let path =
+        std::env::var_os("WARD_BENCH_INPUT").map_or_else(|| workspace.join("examples/payments.jsonl"), Into::into);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let valid: Vec<Evaluation> = text.lines().filter_map(|l| ward_core::payment::decode_line(l).ok()).collect();
     valid.iter().cycle().take(n).cloned().collect()
 }

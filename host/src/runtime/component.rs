@@ -11,14 +11,14 @@ use wasmtime::component::{Component, ComponentExportIndex, Func, Linker, Resourc
 
 use super::bindings::{Ward, WardPre, wit};
 use super::limits::{StoreState, ticks};
-use super::lower::{self, EvaluationRef};
+use super::staged::Staged;
 use super::wasm::{TICK, WasmRuntime};
 use super::{RuntimeError, Scorer, convert};
 
-/// `score-payment`, called with borrowed input (see `lower`).
-type ScoreOne<'a> = TypedFunc<(ResourceAny, &'a EvaluationRef<'a>), (Result<wit::Assessment, wit::Error>,)>;
+/// `score-payment`, called with borrowed input (see `staged`).
+type ScoreOne<'a> = TypedFunc<(ResourceAny, &'a Staged<'a>), (Result<wit::Assessment, wit::Error>,)>;
 /// `score-payments`, called with borrowed input.
-type ScoreMany<'a> = TypedFunc<(ResourceAny, &'a [EvaluationRef<'a>]), (Vec<Result<wit::Assessment, wit::Error>>,)>;
+type ScoreMany<'a> = TypedFunc<(ResourceAny, &'a [Staged<'a>]), (Vec<Result<wit::Assessment, wit::Error>>,)>;
 
 /// Idle instances kept per bundle; more are built on demand and dropped when returned.
 const MAX_IDLE: usize = 16;
@@ -105,10 +105,10 @@ impl ComponentScorer {
         let score_many = lookup(&mut store, &self.score_many)?;
         let checked = |e| RuntimeError::wasmtime("checking the scoring signatures", e);
         score_one
-            .typed::<(ResourceAny, &EvaluationRef<'static>), (Result<wit::Assessment, wit::Error>,)>(&store)
+            .typed::<(ResourceAny, &Staged<'static>), (Result<wit::Assessment, wit::Error>,)>(&store)
             .map_err(checked)?;
         score_many
-            .typed::<(ResourceAny, &[EvaluationRef<'static>]), (Vec<Result<wit::Assessment, wit::Error>>,)>(&store)
+            .typed::<(ResourceAny, &[Staged<'static>]), (Vec<Result<wit::Assessment, wit::Error>>,)>(&store)
             .map_err(checked)?;
         let created = ward
             .ward_risk_scoring()
@@ -163,7 +163,7 @@ impl Scorer for ComponentScorer {
     }
 
     fn score(&self, evaluation: &Evaluation) -> Result<Assessment, StripeError> {
-        let input = lower::evaluation(evaluation);
+        let input = Staged(evaluation);
         let budget = self.runtime.limits().engine_deadline;
         let (out, _) = self
             .call(budget, |r| r.score_one().call(&mut r.store, (r.engine, &input)).map(|(o,)| o))
@@ -172,7 +172,7 @@ impl Scorer for ComponentScorer {
     }
 
     fn score_batch(&self, evaluations: &[Evaluation]) -> Vec<Result<Assessment, StripeError>> {
-        let input: Vec<EvaluationRef<'_>> = evaluations.iter().map(lower::evaluation).collect();
+        let input: Vec<Staged<'_>> = evaluations.iter().map(Staged).collect();
         let limits = self.runtime.limits();
         let per_item = limits.engine_per_item.saturating_mul(u32::try_from(input.len()).unwrap_or(u32::MAX));
         let budget = limits.engine_deadline.saturating_add(per_item);

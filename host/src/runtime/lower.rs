@@ -385,11 +385,7 @@ pub fn payment(x: &p::Payment) -> PaymentRef<'_> {
         client: x.client.as_ref().map(client),
         destination: x.destination.as_deref(),
         destination_metadata: metadata(&x.destination_metadata),
-        transaction_type: x.transaction_type.map(|t| match t {
-            p::TransactionType::Charge => wit::TransactionType::Charge,
-            p::TransactionType::PaymentIntent => wit::TransactionType::PaymentIntent,
-            p::TransactionType::SetupIntent => wit::TransactionType::SetupIntent,
-        }),
+        transaction_type: x.transaction_type.map(transaction_type),
         is_checkout: x.is_checkout,
         off_session: x.off_session,
         is_recurring: x.is_recurring,
@@ -447,7 +443,17 @@ fn card(c: &p::Card) -> CardRef<'_> {
     }
 }
 
-fn check(c: p::CheckResult) -> wit::CheckResult {
+/// The WIT `transaction-type`.
+pub(super) fn transaction_type(t: p::TransactionType) -> wit::TransactionType {
+    match t {
+        p::TransactionType::Charge => wit::TransactionType::Charge,
+        p::TransactionType::PaymentIntent => wit::TransactionType::PaymentIntent,
+        p::TransactionType::SetupIntent => wit::TransactionType::SetupIntent,
+    }
+}
+
+/// The WIT `check-result`.
+pub(super) fn check(c: p::CheckResult) -> wit::CheckResult {
     match c {
         p::CheckResult::Pass => wit::CheckResult::Pass,
         p::CheckResult::Fail => wit::CheckResult::Fail,
@@ -456,7 +462,8 @@ fn check(c: p::CheckResult) -> wit::CheckResult {
     }
 }
 
-fn three_d_secure_result(r: p::ThreeDSecureResult) -> wit::ThreeDSecureResult {
+/// The WIT `three-d-secure-result`.
+pub(super) fn three_d_secure_result(r: p::ThreeDSecureResult) -> wit::ThreeDSecureResult {
     use p::ThreeDSecureResult as C;
     use wit::ThreeDSecureResult as W;
     match r {

@@ -15,6 +15,7 @@ mod locate;
 mod lower;
 mod native;
 mod plugins;
+mod staged;
 mod wasm;
 
 pub use component::ComponentScorer;

@@ -9,11 +9,11 @@ use ward_core::attributes::{Catalogue, validate_context};
 use ward_core::outcome::{NetworkStatus, Outcome, OutcomeType, RiskLevel, messages};
 use ward_core::{Assessment, Evaluation, StripeError, Value};
 use wasmtime::Store;
-use wasmtime::component::{ComponentExportIndex, ComponentType, InstancePre, Linker, Lower};
+use wasmtime::component::{ComponentExportIndex, InstancePre, Linker};
 
 use super::bindings::wit;
 use super::limits::{Fault, StoreState, classify, ticks};
-use super::lower::{self, PaymentRef, ValueRef};
+use super::staged::Staged;
 use super::wasm::{TICK, WasmRuntime};
 use super::{RuntimeError, Scorer};
 
@@ -87,16 +87,6 @@ pub struct PluginHost {
     catalogue: Catalogue,
 }
 
-/// `payment-view` of the plugin interface, borrowing the payment (see `lower`).
-#[derive(ComponentType, Lower)]
-#[component(record)]
-struct PaymentView<'a> {
-    #[component(name = "payment")]
-    payment: PaymentRef<'a>,
-    #[component(name = "context")]
-    context: Vec<(&'a str, ValueRef<'a>)>,
-}
-
 /// The plugin's answer. It is lifted inside the call (the guest frees it right after), under
 /// the store's hostcall fuel: wasmtime charges every byte and list element it copies out of
 /// the guest against that budget and fails the call once it is spent, so a million-entry or
@@ -127,8 +117,8 @@ impl PluginHost {
     /// sees the caller's context only, so the order of plugins does not matter. Returns the
     /// reports and whether a failing fail-closed plugin means the payment must not be scored.
     pub fn enrich(&self, evaluation: &mut Evaluation) -> (Vec<PluginReport>, bool) {
-        let view =
-            PaymentView { payment: lower::payment(&evaluation.payment), context: lower::context(&evaluation.context) };
+        // `payment-view` has the fields of `evaluation`, and so its layout.
+        let view = Staged(evaluation);
         let mut closed = false;
         let mut reports = Vec::with_capacity(self.plugins.len());
         let mut added = BTreeMap::new();
@@ -171,7 +161,7 @@ impl PluginHost {
     }
 
     /// One call, in its own store: instantiate, call, check the output, drop everything.
-    fn call(&self, plugin: &Loaded, view: &PaymentView<'_>) -> Result<BTreeMap<String, Value>, Failure> {
+    fn call(&self, plugin: &Loaded, view: &Staged<'_>) -> Result<BTreeMap<String, Value>, Failure> {
         let limits = *self.runtime.limits();
         let mut store = Store::new(self.runtime.engine(), StoreState::new(limits.plugin_memory));
         store.limiter(|s| s);
@@ -182,7 +172,7 @@ impl PluginHost {
             .instantiate(&mut store)
             .map_err(|e| (fault_status(classify(&e, store.data().denied)), describe(&e)))?;
         let func = instance
-            .get_typed_func::<(&PaymentView<'_>,), (Signals,)>(&mut store, &plugin.signals)
+            .get_typed_func::<(&Staged<'_>,), (Signals,)>(&mut store, &plugin.signals)
             .map_err(|e| (PluginStatus::InvalidOutput, format!("signals has the wrong signature: {e:#}")))?;
         let (answer,) = func.call(&mut store, (view,)).map_err(|e| call_failure(&e, store.data().denied))?;
         let list = answer.map_err(|message| (PluginStatus::Error, clip(message, limits.plugin_max_text)))?;

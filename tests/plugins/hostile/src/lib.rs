@@ -5,7 +5,8 @@
 //! a gigabyte, `recurse` overflows the stack, `trap` panics (a trap under `panic = "abort"`),
 //! `unreachable` executes `unreachable`, `huge-string` builds a 100 MB string, `wide-list`
 //! returns a million entries, `long-name` returns a 1 MiB attribute name, `unknown-name`
-//! returns an attribute the engine does not know, and `error` returns an error message.
+//! returns an attribute the engine does not know, `error` returns an error message, and `echo`
+//! returns everything it received, printed (for the host's lowering tests).
 
 wit_bindgen::generate!({ world: "plugin", path: "../../../wit" });
 
@@ -19,8 +20,8 @@ type Signals = Vec<(String, ContextValue)>;
 
 impl Guest for Hostile {
     fn signals(view: PaymentView) -> Result<Signals, String> {
-        let mode = view.payment.metadata.iter().find(|(k, _)| k == "ward_test_mode").map(|(_, v)| v.as_str());
-        match mode.unwrap_or("ok") {
+        let mode = view.payment.metadata.iter().find(|(k, _)| k == "ward_test_mode").map(|(_, v)| v.clone());
+        match mode.as_deref().unwrap_or("ok") {
             "loop" => spin(),
             "memory" => Ok(vec![("account_risk_score".to_owned(), ContextValue::Number(gigabyte() as f64))]),
             "recurse" => Ok(vec![("account_risk_score".to_owned(), ContextValue::Number(recurse(u64::MAX) as f64))]),
@@ -31,6 +32,7 @@ impl Guest for Hostile {
             "long-name" => Ok(vec![("n".repeat(1 << 20), ContextValue::Boolean(true))]),
             "unknown-name" => Ok(vec![("no_such_attribute".to_owned(), ContextValue::Boolean(true))]),
             "error" => Err("upstream reputation service unavailable".to_owned()),
+            "echo" => Ok(vec![("echo".to_owned(), ContextValue::Text(format!("{view:?}")))]),
             _ => Ok(vec![("account_risk_score".to_owned(), ContextValue::Number(42.0))]),
         }
     }
