@@ -106,17 +106,24 @@ pub fn fill_frame_in(
     currencies: &CurrencyTable,
 ) -> Frame {
     let input = DeriveInput::new(payment, currencies);
-    Frame::from_fn(layout, |&id| {
+    let mut frame = Frame::from_fn(layout, |&id| match catalogue.spec(id).source {
+        AttrSource::Payment(attr) => derive_payment_attribute(attr, &input),
+        AttrSource::Context | AttrSource::Score => None,
+    });
+    // One name lookup per context entry, rather than a search of the context for each
+    // attribute of the layout (a bundle's layout holds many more than a payment brings).
+    for (name, v) in context {
+        let Some(id) = catalogue.lookup(name) else { continue };
         let spec = catalogue.spec(id);
-        match spec.source {
-            AttrSource::Payment(attr) => derive_payment_attribute(attr, &input),
-            AttrSource::Context => context.get(&spec.name).map(|v| match (spec.ty, v) {
+        if spec.source == AttrSource::Context {
+            let value = match (spec.ty, v) {
                 (AttrType::BoundedNumeric, Value::Num(n)) => Value::Num(n.min(BOUNDED_MAX)),
                 (_, v) => v.clone(),
-            }),
-            AttrSource::Score => None,
+            };
+            frame.set(id, Some(value));
         }
-    })
+    }
+    frame
 }
 
 /// Maps model feature names to attributes and reads feature vectors out of frames.
