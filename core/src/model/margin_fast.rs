@@ -15,12 +15,16 @@ const MAX_LAYOUT_BYTES: usize = 64 << 20;
 /// Inputs are copied into a buffer of this many features (a power of two), so feature
 /// lookups need no bounds check; models with more features look them up in place.
 const X_BUF: usize = 256;
+// `SIDED` walks pick a split's copy of the features by shifting its `DEFAULT_LEFT` bit onto `X_BUF`.
+const _: () = assert!(DEFAULT_LEFT as usize >> 23 == X_BUF);
 
 /// Walk variants: no feature is NaN and no split treats zero as missing; some feature may be
-/// NaN; some split treats zero as missing.
+/// NaN; some split treats zero as missing; some feature is NaN and each split reads its copy of
+/// the features where NaN is already on its default side (see [`MarginLayout::leaf_values`]).
 const NO_NAN: u8 = 0;
 const NAN: u8 = 1;
 const ZERO: u8 = 2;
+const SIDED: u8 = 3;
 
 /// One split of a complete tree: the threshold and the feature with its flags, as in [`Node`].
 #[derive(Clone, Copy, Debug)]
@@ -51,6 +55,10 @@ pub(crate) struct MarginLayout {
     leaves: Vec<f64>,
     /// Whether any split treats zero as missing (otherwise a cheaper test applies).
     zero_missing: bool,
+    /// Whether every split sends a NaN moved to its default side (`+inf` right, `-inf` left)
+    /// the way it sends NaN: false only for a default-left split whose threshold is `-inf` or
+    /// NaN, where `-inf < t` does not hold.
+    sided: bool,
 }
 
 impl MarginLayout {
@@ -62,6 +70,7 @@ impl MarginLayout {
             splits: Vec::new(),
             leaves: Vec::new(),
             zero_missing: ens.nodes.iter().any(|n| n.feature_flags & ZERO_MISSING != 0),
+            sided: ens.nodes.iter().all(|n| n.feature_flags & DEFAULT_LEFT == 0 || n.threshold > f32::NEG_INFINITY),
         };
         for roots in ens.roots.chunks(LANES) {
             let depth = roots.iter().map(|&r| tree_depth(ens, r)).max().unwrap_or(0);
@@ -93,20 +102,38 @@ impl MarginLayout {
         Some(layout)
     }
 
+    /// Whether NaN features can take the one-comparison walk.
+    #[cfg(test)]
+    pub(crate) fn sided(&self) -> bool {
+        self.sided && !self.zero_missing
+    }
+
     /// Leaf values of every tree for `x`, group by group in model order: `each` gets the values
     /// of one group of up to [`LANES`] trees.
     #[inline]
     pub(crate) fn leaf_values(&self, ens: &Ensemble, x: &[f32], mut each: impl FnMut(&[f64])) {
-        let mut buf = [f32::NAN; X_BUF];
+        // Two copies of the features: splits that send NaN right read the first, left the second.
+        let mut buf = [f32::NAN; 2 * X_BUF];
         let n = x.len().min(X_BUF);
         buf[..n].copy_from_slice(&x[..n]);
         let wide = ens.n_features as usize > X_BUF;
+        let read = (ens.n_features as usize).min(X_BUF);
         // Without NaN among the features the model reads, no split takes its default branch.
-        let any_nan = buf[..(ens.n_features as usize).min(X_BUF)].iter().any(|v| v.is_nan());
+        let any_nan = buf[..read].iter().any(|v| v.is_nan());
+        // With NaN, each split's copy has it on the split's default side already, so a walk
+        // step is one comparison, as without NaN (the results are the same, compare for compare).
+        let sided = any_nan && self.sided && !wide && !self.zero_missing;
+        if sided {
+            let (right, left) = buf.split_at_mut(X_BUF);
+            for (r, l) in right[..read].iter_mut().zip(&mut left[..read]) {
+                (*r, *l) = if r.is_nan() { (f32::INFINITY, f32::NEG_INFINITY) } else { (*r, *r) };
+            }
+        }
         let mut values = [0.0; LANES];
         for (roots, group) in ens.roots.chunks(LANES).zip(&self.groups) {
             let n = roots.len();
             match group {
+                Some(g) if sided => self.walk::<SIDED>(g, n, &buf, &mut values),
                 Some(g) if !wide && !self.zero_missing && !any_nan => self.walk::<NO_NAN>(g, n, &buf, &mut values),
                 Some(g) if !wide && !self.zero_missing => self.walk::<NAN>(g, n, &buf, &mut values),
                 Some(g) if !wide => self.walk::<ZERO>(g, n, &buf, &mut values),
@@ -118,7 +145,7 @@ impl MarginLayout {
 
     /// Walks the trees of group `g` in lockstep.
     #[inline]
-    fn walk<const MODE: u8>(&self, g: &Group, n: usize, x: &[f32; X_BUF], out: &mut [f64; LANES]) {
+    fn walk<const MODE: u8>(&self, g: &Group, n: usize, x: &[f32; 2 * X_BUF], out: &mut [f64; LANES]) {
         let depth = g.depth;
         let per_tree = (1usize << depth) - 1;
         let (Some(splits), Some(leaves)) = (
@@ -135,10 +162,13 @@ impl MarginLayout {
                 // holds `per_tree` splits per lane (the index check stays as a guard; a clamp
                 // on top of it only cost two more instructions per step).
                 let s = splits[at[l] * LANES + l];
-                // Features are below `X_BUF` (checked by the caller), and the mask drops the flags.
-                let v = x[s.feature_flags as usize & (X_BUF - 1)];
+                // Features are below `X_BUF` (checked by the caller), and the mask drops the flags;
+                // `SIDED` reads the second copy for default-left splits (`DEFAULT_LEFT` is bit 31).
+                let ff = s.feature_flags as usize;
+                let at_x = if MODE == SIDED { (ff & (X_BUF - 1)) | ((ff >> 23) & X_BUF) } else { ff & (X_BUF - 1) };
+                let v = x[at_x];
                 let left = match MODE {
-                    NO_NAN => v < s.threshold,
+                    NO_NAN | SIDED => v < s.threshold,
                     // `!(v >= t)` is `v < t` for numbers and true for NaN: one comparison either way.
                     #[allow(clippy::neg_cmp_op_on_partial_ord)] // NaN must compare as "left" here
                     NAN => {
