@@ -19,6 +19,18 @@ pub fn decode_payment(json: &str) -> Result<Payment, StripeError> {
     Ok(payment)
 }
 
+/// Decodes a bare payment already parsed to a JSON value (as a form-encoded request becomes),
+/// and validates it: the same checks and errors as [`decode_payment`], without printing the
+/// value to text and parsing it again.
+pub fn decode_payment_value(value: serde_json::Value) -> Result<Payment, StripeError> {
+    if !value.is_object() {
+        return Err(StripeError::invalid_request("invalid_json", "The request body must be a JSON object"));
+    }
+    let payment: Payment = deserialize_with_path(value)?;
+    validate_payment(&payment, "")?;
+    Ok(payment)
+}
+
 /// Decodes one input line: an evaluation (`{"payment": …, "context": …}`) or a bare payment.
 pub fn decode_line(json: &str) -> Result<Evaluation, StripeError> {
     let is_evaluation = serde_json::from_str::<serde_json::Value>(json)
@@ -38,16 +50,18 @@ fn decode<T: DeserializeOwned>(json: &str) -> Result<T, StripeError> {
         return Err(StripeError::invalid_request("invalid_json", "The request body must be a JSON object"));
     }
     let de = &mut serde_json::Deserializer::from_str(json);
-    let value = deserialize_with_path(de)?;
+    let value = deserialize_with_path(&mut *de)?;
     de.end().map_err(|e| {
         StripeError::invalid_request("invalid_json", format!("The request body is not valid JSON: {e}"))
     })?;
     Ok(value)
 }
 
-fn deserialize_with_path<'de, T: DeserializeOwned>(
-    de: &mut serde_json::Deserializer<serde_json::de::StrRead<'de>>,
-) -> Result<T, StripeError> {
+fn deserialize_with_path<'de, D, T>(de: D) -> Result<T, StripeError>
+where
+    D: serde::Deserializer<'de, Error = serde_json::Error>,
+    T: DeserializeOwned,
+{
     serde_path_to_error::deserialize(de).map_err(|e| {
         let param = bracket_path(&e.path().to_string());
         let inner = e.into_inner();
@@ -204,6 +218,26 @@ fn validate_payment(p: &Payment, root: &str) -> Result<(), StripeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// From a parsed value, the same payment or the same error as from its text.
+    #[test]
+    fn a_parsed_value_decodes_as_its_text_does() {
+        let cases = [
+            r#"{"amount":100,"currency":"usd","created":1,"payment_method_details":{"card":{"exp_month":12,"checks":{"cvc_check":"pass"}}},"metadata":{"k":"v"}}"#,
+            r#"{"amount":100,"currency":"usd","created":1,"payment_method_details":{"card":{"cuntry":"US"}}}"#,
+            r#"{"amount":"ten","currency":"usd","created":1}"#,
+            r#"{"amount":10,"created":1}"#,
+            r#"{"amount":10,"currency":"usd","created":1,"payment_method_details":{"card":{"exp_month":300}}}"#,
+            r#"{"amount":10.5,"currency":"usd","created":1}"#,
+            r#"{"amount":10,"currency":"usdx","created":1}"#,
+            r#"{"amount":10,"currency":"usd","created":1,"receipt_email":"not an email"}"#,
+            r#"[1, 2]"#,
+        ];
+        for text in cases {
+            let value: serde_json::Value = serde_json::from_str(text).expect("test JSON");
+            assert_eq!(decode_payment_value(value), decode_payment(text), "{text}");
+        }
+    }
 
     #[test]
     fn unknown_field_is_named_with_its_path() {

@@ -7,7 +7,7 @@
 mod decode;
 pub mod test_cards;
 
-pub use decode::{decode_evaluation, decode_line, decode_payment};
+pub use decode::{decode_evaluation, decode_line, decode_payment, decode_payment_value};
 pub use test_cards::{DerivedCard, TestCardBehavior, derive_from_number, test_card_behavior};
 
 use std::collections::BTreeMap;

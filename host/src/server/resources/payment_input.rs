@@ -345,7 +345,7 @@ fn decode(mut payment: Map<String, Value>, id: &str, created: i64) -> Result<Pay
     payment.insert("livemode".into(), json!(false));
     let mut value = Value::Object(payment);
     params::coerce(&mut value, "Payment");
-    ward_core::payment::decode_payment(&value.to_string()).map_err(ApiError::bad)
+    ward_core::payment::decode_payment_value(value).map_err(ApiError::bad)
 }
 
 /// The card of a payment as the API shows it (`brand`, `last4`, `fingerprint`, `exp_*`,
