@@ -4,9 +4,9 @@
 //! guest's memory up again (`LowerContext::get`): about a hundred lookups for a payment, 6% of
 //! the component's time on a typical payment. Here a payment's bytes are laid out in a host
 //! buffer instead, strings and lists are allocated in the guest as the canonical ABI requires
-//! (one `realloc` each; none for an empty one, which needs no memory), and everything is copied
-//! into guest memory at the end with one lookup. A field left `None` costs nothing: the buffer
-//! starts zeroed, and a zero discriminant is `none`.
+//! (one `realloc` each), and everything is copied into guest memory at the end with one lookup.
+//! A field left `None` costs nothing: the buffer starts zeroed, and a zero discriminant is
+//! `none`.
 //!
 //! Offsets come from the field types' canonical ABI sizes and alignments as wasmtime computes
 //! them for the borrowed records of [`super::lower`], which are also what type-checks
@@ -221,12 +221,9 @@ impl<'a, 'c, 'm, T: 'static> Stage<'a, 'c, 'm, T> {
         Ok(())
     }
 
-    /// Guest memory for `size` bytes; an empty string or list needs none (its pointer only has
-    /// to be aligned, as the guest's own `realloc` answers for a size of zero).
+    /// Guest memory for `size` bytes. Called for empty strings and lists too, as the canonical
+    /// ABI does: a plugin's language may free whatever pointer it was given.
     fn alloc(&mut self, align: u32, size: usize) -> wasmtime::Result<usize> {
-        if size == 0 {
-            return Ok(align as usize);
-        }
         self.cx.realloc(0, 0, align, size)
     }
 
