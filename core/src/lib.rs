@@ -15,6 +15,7 @@ pub mod model;
 pub mod outcome;
 pub mod payment;
 pub mod rules;
+pub mod suggest;
 pub mod value;
 
 pub use assessment::Assessment;

@@ -58,27 +58,8 @@ pub fn validate_context(catalogue: &Catalogue, context: &BTreeMap<String, Value>
 
 /// The context attribute name closest to a misspelt one, if any is close.
 fn nearest_context_name<'c>(catalogue: &'c Catalogue, name: &str) -> Option<&'c str> {
-    catalogue
-        .iter()
-        .filter(|(_, s)| s.source == AttrSource::Context)
-        .map(|(_, s)| (edit_distance(&s.name, name), s.name.as_str()))
-        .filter(|(d, _)| *d <= 3)
-        .min()
-        .map(|(_, n)| n)
-}
-
-/// Levenshtein distance (names are short; quadratic is fine).
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+    let names = catalogue.iter().filter(|(_, s)| s.source == AttrSource::Context).map(|(_, s)| s.name.as_str());
+    crate::suggest::nearest(name, names, 3)
 }
 
 /// Fills a frame with the `needed` attributes of one payment: payment attributes are derived,

@@ -37,26 +37,10 @@ pub(crate) struct Checker<'a> {
     pub problems: Vec<Problem>,
 }
 
-/// Levenshtein distance, for "did you mean" hints.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
-}
-
 /// The candidate closest to `word`, if it is close enough to be a likely typo.
 pub(crate) fn nearest<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
     let limit = (word.chars().count() / 3).max(2);
-    candidates.map(|c| (edit_distance(word, c), c)).filter(|(d, _)| *d <= limit).min().map(|(_, c)| c)
+    crate::suggest::nearest(word, candidates, limit)
 }
 
 fn is_country_code(s: &str) -> bool {
@@ -564,7 +548,6 @@ mod tests {
     fn suggestions() {
         assert_eq!(nearest("amount_usd", ["amount_in_usd", "email"].into_iter()), Some("amount_in_usd"));
         assert_eq!(nearest("zzzzzz", ["amount_in_usd", "email"].into_iter()), None);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 
     #[test]
