@@ -67,7 +67,7 @@ impl WasmRuntime {
             .max_memory_size(POOL_MAX_MEMORY);
         let mut cfg = Config::new();
         cfg.wasm_component_model(true)
-            .epoch_interruption(std::env::var_os("WARD_NO_EPOCH").is_none())
+            .epoch_interruption(true)
             .allocation_strategy(InstanceAllocationStrategy::Pooling(pool))
             // wasmtime's 64-bit defaults, spelled out because speed depends on them: a 4 GiB
             // reservation plus a guard region lets Cranelift drop every bounds check of a
