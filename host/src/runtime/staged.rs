@@ -96,10 +96,15 @@ const fn offsets<const N: usize>(fields: [(usize, u32); N]) -> [usize; N] {
     out
 }
 
+/// A type's canonical ABI (size, alignment).
+const fn abi<T: ComponentType>() -> (usize, u32) {
+    (T::SIZE32, T::ALIGN32)
+}
+
 /// The field offsets of a record whose fields have these types.
 macro_rules! layout {
     ($($t:ty),* $(,)?) => {
-        offsets([$((<$t as ComponentType>::SIZE32, <$t as ComponentType>::ALIGN32)),*])
+        offsets([$(abi::<$t>()),*])
     };
 }
 
@@ -237,13 +242,7 @@ impl<'a, 'c, 'm, T: 'static> Stage<'a, 'c, 'm, T> {
     }
 
     fn opt_str(&mut self, at: usize, s: &'a Option<String>) -> wasmtime::Result<()> {
-        match s {
-            Some(s) => {
-                self.put(at, &[1]);
-                self.string(at + payload::<&str>(), s)
-            }
-            None => Ok(()),
-        }
+        self.opt(at, payload::<&str>(), s, |st, at, s| st.string(at, s))
     }
 
     fn opt_f64(&mut self, at: usize, v: Option<f64>) {
@@ -283,16 +282,21 @@ impl<'a, 'c, 'm, T: 'static> Stage<'a, 'c, 'm, T> {
         }
     }
 
-    /// A list of `n` elements of `size` bytes: allocates it, stages it, and has `each` write
+    /// A list of elements of `size` bytes: allocates it, stages it, and has `each` write
     /// element `i` at its offset; the region being written before is resumed after.
-    fn list<I: IntoIterator>(
+    fn list<I>(
         &mut self,
         at: usize,
         (size, align): (usize, u32),
-        n: usize,
         items: I,
         mut each: impl FnMut(&mut Self, usize, I::Item) -> wasmtime::Result<()>,
-    ) -> wasmtime::Result<()> {
+    ) -> wasmtime::Result<()>
+    where
+        I: IntoIterator,
+        I::IntoIter: ExactSizeIterator,
+    {
+        let items = items.into_iter();
+        let n = items.len();
         let bytes = n.checked_mul(size).ok_or_else(|| wasmtime::format_err!("list too large"))?;
         let ptr = self.alloc(align, bytes)?;
         self.u32(at, ptr)?;
@@ -303,7 +307,7 @@ impl<'a, 'c, 'm, T: 'static> Stage<'a, 'c, 'm, T> {
         let (base, guest) = (self.base, self.guest);
         self.region(ptr, bytes);
         let (list_base, list_guest) = (self.base, self.guest);
-        for (i, item) in items.into_iter().enumerate() {
+        for (i, item) in items.enumerate() {
             // A nested list moves the current region; come back to this one.
             (self.base, self.guest) = (list_base, list_guest);
             each(self, ptr + i * size, item)?;
@@ -313,8 +317,7 @@ impl<'a, 'c, 'm, T: 'static> Stage<'a, 'c, 'm, T> {
     }
 
     fn metadata(&mut self, at: usize, m: &'a BTreeMap<String, String>) -> wasmtime::Result<()> {
-        let elem = (<(&str, &str) as ComponentType>::SIZE32, <(&str, &str) as ComponentType>::ALIGN32);
-        self.list(at, elem, m.len(), m, |st, at, (k, v)| {
+        self.list(at, abi::<(&str, &str)>(), m, |st, at, (k, v)| {
             st.string(at + METADATA_PAIR[0], k)?;
             st.string(at + METADATA_PAIR[1], v)
         })
@@ -323,11 +326,8 @@ impl<'a, 'c, 'm, T: 'static> Stage<'a, 'c, 'm, T> {
     fn evaluation(&mut self, at: usize, e: &'a Evaluation) -> wasmtime::Result<()> {
         self.region(at, <EvaluationRef<'static> as ComponentType>::SIZE32);
         self.payment(at + EVALUATION[0], &e.payment)?;
-        let elem = (
-            <(&str, ValueRef<'static>) as ComponentType>::SIZE32,
-            <(&str, ValueRef<'static>) as ComponentType>::ALIGN32,
-        );
-        self.list(at + EVALUATION[1], elem, e.context.len(), &e.context, |st, at, (k, v)| {
+        let pair = abi::<(&str, ValueRef<'static>)>();
+        self.list(at + EVALUATION[1], pair, &e.context, |st, at, (k, v)| {
             st.string(at + CONTEXT_PAIR[0], k)?;
             st.value(at + CONTEXT_PAIR[1], v)
         })
