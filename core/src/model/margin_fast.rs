@@ -55,9 +55,10 @@ pub(crate) struct MarginLayout {
     leaves: Vec<f64>,
     /// Whether any split treats zero as missing (otherwise a cheaper test applies).
     zero_missing: bool,
-    /// Whether every split sends a NaN moved to its default side (`+inf` right, `-inf` left)
-    /// the way it sends NaN: false only for a default-left split whose threshold is `-inf` or
-    /// NaN, where `-inf < t` does not hold.
+    /// Whether NaN features can take the `SIDED` walk: no split treats zero as missing, and
+    /// every split sends a NaN moved to its default side (`+inf` right, `-inf` left) the way it
+    /// sends NaN (not so for a default-left split whose threshold is `-inf` or NaN, where
+    /// `-inf < t` does not hold).
     sided: bool,
 }
 
@@ -65,12 +66,14 @@ impl MarginLayout {
     /// Builds the layout of a validated ensemble (`None` if it does not validate).
     pub(crate) fn build(ens: &Ensemble) -> Option<MarginLayout> {
         ens.validate().ok()?;
+        let zero_missing = ens.nodes.iter().any(|n| n.feature_flags & ZERO_MISSING != 0);
         let mut layout = MarginLayout {
             groups: Vec::new(),
             splits: Vec::new(),
             leaves: Vec::new(),
-            zero_missing: ens.nodes.iter().any(|n| n.feature_flags & ZERO_MISSING != 0),
-            sided: ens.nodes.iter().all(|n| n.feature_flags & DEFAULT_LEFT == 0 || n.threshold > f32::NEG_INFINITY),
+            zero_missing,
+            sided: !zero_missing
+                && ens.nodes.iter().all(|n| n.feature_flags & DEFAULT_LEFT == 0 || n.threshold > f32::NEG_INFINITY),
         };
         for roots in ens.roots.chunks(LANES) {
             let depth = roots.iter().map(|&r| tree_depth(ens, r)).max().unwrap_or(0);
@@ -105,7 +108,7 @@ impl MarginLayout {
     /// Whether NaN features can take the one-comparison walk.
     #[cfg(test)]
     pub(crate) fn sided(&self) -> bool {
-        self.sided && !self.zero_missing
+        self.sided
     }
 
     /// Leaf values of every tree for `x`, group by group in model order: `each` gets the values
@@ -122,7 +125,7 @@ impl MarginLayout {
         let any_nan = buf[..read].iter().any(|v| v.is_nan());
         // With NaN, each split's copy has it on the split's default side already, so a walk
         // step is one comparison, as without NaN (the results are the same, compare for compare).
-        let sided = any_nan && self.sided && !wide && !self.zero_missing;
+        let sided = any_nan && self.sided && !wide;
         if sided {
             let (right, left) = buf.split_at_mut(X_BUF);
             for (r, l) in right[..read].iter_mut().zip(&mut left[..read]) {
