@@ -30,10 +30,10 @@ pub fn bundle(workspace: &Path) -> Vec<u8> {
 }
 
 /// `n` evaluations cycled from the valid lines of `examples/payments.jsonl` (or of the JSON
-/// lines file `WARD_BENCH_INPUT` names).
+/// lines file `WARD_BENCH_INPUT` names, relative to the workspace root).
 pub fn evaluations(workspace: &Path, n: usize) -> Vec<Evaluation> {
-    let path =
-        std::env::var_os("WARD_BENCH_INPUT").map_or_else(|| workspace.join("examples/payments.jsonl"), Into::into);
+    // Relative to the workspace root, not to `host/`, where cargo runs benches.
+    let path = workspace.join(std::env::var_os("WARD_BENCH_INPUT").unwrap_or_else(|| "examples/payments.jsonl".into()));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let valid: Vec<Evaluation> = text.lines().filter_map(|l| ward_core::payment::decode_line(l).ok()).collect();
     valid.iter().cycle().take(n).cloned().collect()
