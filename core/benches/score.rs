@@ -24,7 +24,8 @@ fn benches(c: &mut Criterion) {
     g.bench_function("from JSON text to JSON text", |b| b.iter(|| full.score_json(black_box(PAYMENT))));
     g.finish();
 
-    let frame = fill_frame(full.catalogue(), full.needed_attributes(), &eval.payment, &eval.context, full.currencies());
+    let frame = fill_frame(full.catalogue(), full.needed_attributes(), &eval.payment, &eval.context, full.currencies())
+        .expect("bench context is valid");
     let empty = BTreeMap::new();
     let facts = Facts {
         frame: &frame,

@@ -1,7 +1,7 @@
 //! Turns evaluations (JSON lines) into the feature vectors the engine's model reads.
 //!
 //! Training and serving share one code path: every line goes through
-//! [`ward_core::payment::decode_evaluation`], [`validate_context`] and [`fill_frame`], and the
+//! [`ward_core::payment::decode_evaluation`] and [`fill_frame`] (which checks the context), and the
 //! vector is read with [`FeatureMap::fill`], exactly as the engine does before scoring. Values are
 //! the same `f32`s the model sees; a missing value is an empty cell.
 //!
@@ -20,7 +20,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::process::ExitCode;
 
-use ward_core::attributes::{Catalogue, FeatureMap, fill_frame, validate_context};
+use ward_core::attributes::{Catalogue, FeatureMap, fill_frame};
 use ward_core::currency::CurrencyTable;
 use ward_core::payment::decode_evaluation;
 
@@ -109,12 +109,11 @@ fn run(args: &Args) -> Result<(usize, usize), String> {
         if line.trim().is_empty() {
             continue;
         }
-        let evaluation = match decode_evaluation(&line) {
-            Ok(e) => validate_context(&catalogue, &e.context).map(|()| e),
-            Err(e) => Err(e),
-        };
-        let evaluation = match evaluation {
-            Ok(e) => e,
+        let filled = decode_evaluation(&line).and_then(|e| {
+            fill_frame(&catalogue, features.ids(), &e.payment, &e.context, &currencies).map(|frame| (e, frame))
+        });
+        let (evaluation, frame) = match filled {
+            Ok(filled) => filled,
             Err(e) => {
                 bad += 1;
                 if bad <= MAX_REPORTED {
@@ -127,7 +126,6 @@ fn run(args: &Args) -> Result<(usize, usize), String> {
                 continue;
             }
         };
-        let frame = fill_frame(&catalogue, features.ids(), &evaluation.payment, &evaluation.context, &currencies);
         features.fill(&frame, &mut vector);
 
         row.clear();

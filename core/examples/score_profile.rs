@@ -22,7 +22,8 @@ fn main() {
     let model = Model::from_xgboost_json(&synth_xgboost(300, 6)).expect("synthetic model imports");
     let full = engine(Some(model.clone()), hundred_rules());
     let eval: Evaluation = ward_core::payment::decode_evaluation(PAYMENT).expect("bench payment decodes");
-    let frame = fill_frame(full.catalogue(), full.needed_attributes(), &eval.payment, &eval.context, full.currencies());
+    let frame = fill_frame(full.catalogue(), full.needed_attributes(), &eval.payment, &eval.context, full.currencies())
+        .expect("bench context is valid");
     let empty = BTreeMap::new();
     let facts = Facts {
         frame: &frame,

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::derive::{DeriveInput, derive_payment_attribute};
-use super::{AttrId, AttrSource, AttrType, Catalogue, Frame, FrameLayout};
+use super::{AttrId, AttrSource, AttrSpec, AttrType, Catalogue, Frame, FrameLayout};
 use crate::currency::CurrencyTable;
 use crate::error::StripeError;
 use crate::payment::Payment;
@@ -15,45 +15,48 @@ pub const BOUNDED_MAX: f64 = 25.0;
 /// Checks every context attribute: known, supplied by the caller (not derived), and of the right
 /// type. Returns the first problem as an error naming `context[name]`.
 pub fn validate_context(catalogue: &Catalogue, context: &BTreeMap<String, Value>) -> Result<(), StripeError> {
-    for (name, value) in context {
-        let param = || format!("context[{name}]");
-        let Some(spec) = catalogue.get(name) else {
-            let hint =
-                nearest_context_name(catalogue, name).map(|n| format!(" Did you mean `{n}`?")).unwrap_or_default();
-            return Err(StripeError::invalid_param(
-                "parameter_unknown",
-                param(),
-                format!("`{name}` is not a context attribute.{hint}"),
-            ));
-        };
-        if spec.source != AttrSource::Context {
-            return Err(StripeError::invalid_param(
-                "parameter_invalid",
-                param(),
-                format!("`{name}` is derived from the payment by the engine and cannot be supplied as context"),
-            ));
-        }
-        let ok = match (spec.ty, value) {
-            (AttrType::Boolean, Value::Bool(_)) => true,
-            (AttrType::Numeric | AttrType::BoundedNumeric, Value::Num(n)) => n.is_finite() && *n >= 0.0,
-            (t, Value::Str(s)) if t.is_string() => spec.values.is_empty() || spec.values.contains(&s.as_str()),
-            _ => false,
-        };
-        if !ok {
-            let expected = match spec.ty {
-                AttrType::Boolean => "a boolean".to_owned(),
-                AttrType::Numeric | AttrType::BoundedNumeric => "a non-negative number".to_owned(),
-                _ if !spec.values.is_empty() => format!("one of {}", spec.values.join(", ")),
-                _ => "a string".to_owned(),
-            };
-            return Err(StripeError::invalid_param(
-                "parameter_invalid",
-                param(),
-                format!("Invalid value for context attribute `{name}`: expected {expected}"),
-            ));
-        }
+    context.iter().try_for_each(|(name, value)| check_entry(catalogue, name, value).map(|_| ()))
+}
+
+/// Checks one context entry as [`validate_context`] does and returns its attribute.
+fn check_entry<'c>(catalogue: &'c Catalogue, name: &str, value: &Value) -> Result<(AttrId, &'c AttrSpec), StripeError> {
+    let param = || format!("context[{name}]");
+    let Some(id) = catalogue.lookup(name) else {
+        let hint = nearest_context_name(catalogue, name).map(|n| format!(" Did you mean `{n}`?")).unwrap_or_default();
+        return Err(StripeError::invalid_param(
+            "parameter_unknown",
+            param(),
+            format!("`{name}` is not a context attribute.{hint}"),
+        ));
+    };
+    let spec = catalogue.spec(id);
+    if spec.source != AttrSource::Context {
+        return Err(StripeError::invalid_param(
+            "parameter_invalid",
+            param(),
+            format!("`{name}` is derived from the payment by the engine and cannot be supplied as context"),
+        ));
     }
-    Ok(())
+    let ok = match (spec.ty, value) {
+        (AttrType::Boolean, Value::Bool(_)) => true,
+        (AttrType::Numeric | AttrType::BoundedNumeric, Value::Num(n)) => n.is_finite() && *n >= 0.0,
+        (t, Value::Str(s)) if t.is_string() => spec.values.is_empty() || spec.values.contains(&s.as_str()),
+        _ => false,
+    };
+    if !ok {
+        let expected = match spec.ty {
+            AttrType::Boolean => "a boolean".to_owned(),
+            AttrType::Numeric | AttrType::BoundedNumeric => "a non-negative number".to_owned(),
+            _ if !spec.values.is_empty() => format!("one of {}", spec.values.join(", ")),
+            _ => "a string".to_owned(),
+        };
+        return Err(StripeError::invalid_param(
+            "parameter_invalid",
+            param(),
+            format!("Invalid value for context attribute `{name}`: expected {expected}"),
+        ));
+    }
+    Ok((id, spec))
 }
 
 /// The context attribute name closest to a misspelt one, if any is close.
@@ -63,15 +66,15 @@ fn nearest_context_name<'c>(catalogue: &'c Catalogue, name: &str) -> Option<&'c 
 }
 
 /// Fills a frame with the `needed` attributes of one payment: payment attributes are derived,
-/// context attributes are copied (bounded counters capped at 25). Score attributes are left
-/// missing for the engine to set.
+/// context attributes are checked as [`validate_context`] checks them and copied (bounded
+/// counters capped at 25). Score attributes are left missing for the engine to set.
 pub fn fill_frame(
     catalogue: &Catalogue,
     needed: &[AttrId],
     payment: &Payment,
     context: &BTreeMap<String, Value>,
     currencies: &CurrencyTable,
-) -> Frame {
+) -> Result<Frame, StripeError> {
     let mut held = needed.to_vec();
     held.extend(catalogue.iter().filter(|(_, s)| s.source == AttrSource::Score).map(|(id, _)| id));
     let layout = FrameLayout::new(catalogue.len(), &held);
@@ -85,26 +88,23 @@ pub fn fill_frame_in(
     payment: &Payment,
     context: &BTreeMap<String, Value>,
     currencies: &CurrencyTable,
-) -> Frame {
+) -> Result<Frame, StripeError> {
     let input = DeriveInput::new(payment, currencies);
     let mut frame = Frame::from_fn(layout, |&id| match catalogue.spec(id).source {
         AttrSource::Payment(attr) => derive_payment_attribute(attr, &input),
         AttrSource::Context | AttrSource::Score => None,
     });
-    // One name lookup per context entry, rather than a search of the context for each
-    // attribute of the layout (a bundle's layout holds many more than a payment brings).
+    // One name lookup per context entry, which checks it too, rather than a search of the
+    // context for each attribute of the layout (a layout holds many more than a payment brings).
     for (name, v) in context {
-        let Some(id) = catalogue.lookup(name) else { continue };
-        let spec = catalogue.spec(id);
-        if spec.source == AttrSource::Context {
-            let value = match (spec.ty, v) {
-                (AttrType::BoundedNumeric, Value::Num(n)) => Value::Num(n.min(BOUNDED_MAX)),
-                (_, v) => v.clone(),
-            };
-            frame.set(id, Some(value));
-        }
+        let (id, spec) = check_entry(catalogue, name, v)?;
+        let value = match (spec.ty, v) {
+            (AttrType::BoundedNumeric, Value::Num(n)) => Value::Num(n.min(BOUNDED_MAX)),
+            (_, v) => v.clone(),
+        };
+        frame.set(id, Some(value));
     }
-    frame
+    Ok(frame)
 }
 
 /// Maps model feature names to attributes and reads feature vectors out of frames.
@@ -179,6 +179,23 @@ mod tests {
     }
 
     #[test]
+    fn filling_a_frame_checks_the_context_as_validation_does() {
+        let c = Catalogue::standard();
+        let p = crate::payment::decode_payment(r#"{"amount": 100, "currency": "usd", "created": 0}"#).unwrap();
+        let cases = [
+            ctx(&[("total_charges_per_card_number_hourli", Value::Num(3.0))]),
+            ctx(&[("card_country", Value::from("US"))]),
+            ctx(&[("card_count_for_email_daily", Value::Num(-1.0))]),
+            ctx(&[("account_risk_level", Value::from("severe"))]),
+            ctx(&[("account_risk_level", Value::from("elevated")), ("customer_charge_count_30d", Value::Num(2.0))]),
+        ];
+        for context in cases {
+            let filled = fill_frame(&c, &[], &p, &context, &CurrencyTable::standard());
+            assert_eq!(filled.err(), validate_context(&c, &context).err(), "{context:?}");
+        }
+    }
+
+    #[test]
     fn frame_caps_bounded_counters_and_keeps_missing() {
         let c = Catalogue::standard();
         let p = crate::payment::decode_payment(r#"{"amount": 100, "currency": "usd", "created": 0}"#).unwrap();
@@ -192,7 +209,8 @@ mod tests {
             &p,
             &ctx(&[("card_count_for_email_daily", Value::Num(40.0))]),
             &CurrencyTable::standard(),
-        );
+        )
+        .unwrap();
         assert_eq!(f.get(ids[0]), Some(&Value::Num(25.0)));
         assert_eq!(f.get(ids[1]), None);
         assert_eq!(f.get(ids[2]), Some(&Value::Num(1.0)));

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use super::Engine;
 use super::decide::{Decided, ModelResult, decide};
 use crate::assessment::Assessment;
-use crate::attributes::{Facts, Frame, fill_frame_in, validate_context};
+use crate::attributes::{Facts, Frame, fill_frame_in};
 use crate::error::StripeError;
 use crate::model::ScoreScale;
 use crate::outcome::RiskLevel;
@@ -27,11 +27,10 @@ impl Engine {
 
     /// Scores one payment. Fails only on invalid input (a Stripe-shaped error naming the field).
     pub fn score(&self, eval: &Evaluation) -> Result<Assessment, StripeError> {
-        validate_context(&self.catalogue, &eval.context)?;
         let payment = &eval.payment;
         let test_card = test_behavior(payment);
         let effective = with_test_checks(payment, test_card);
-        let mut frame = fill_frame_in(&self.catalogue, &self.layout, &effective, &eval.context, &self.currencies);
+        let mut frame = fill_frame_in(&self.catalogue, &self.layout, &effective, &eval.context, &self.currencies)?;
         let mut features = Vec::new();
         let model = if payment.card().is_some() {
             self.run_model(&frame, test_card, &mut features)
