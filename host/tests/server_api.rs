@@ -428,6 +428,15 @@ fn metrics_health_and_the_openapi_document() {
         .find_map(|l| l.strip_prefix("ward_velocity_entities_in_memory "))
         .and_then(|n| n.parse::<u64>().ok());
     assert!(in_memory.is_some_and(|n| n >= 2), "{metrics}");
+    // The embedded store's group commits: each charge's write was durable in one of them.
+    let value = |name: &str| {
+        metrics.lines().find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse::<f64>().ok()).unwrap_or(0.0)
+    };
+    let commits = value("ward_store_commit_duration_seconds_count{}");
+    let batches = value("ward_store_committed_batches_total");
+    assert!(commits >= 1.0 && batches >= 2.0 && batches >= commits, "{metrics}");
+    assert!(value("ward_store_commit_duration_seconds_sum{}") > 0.0, "{metrics}");
+    assert_eq!(value("ward_store_commit_duration_seconds_bucket{le=\"+Inf\"}"), commits, "{metrics}");
     let doc = request(server.addr, "GET", "/openapi.json", &[], b"").expect("openapi").json();
     assert_eq!(doc["openapi"], "3.1.0");
     let paths = doc["paths"].as_object().expect("paths");

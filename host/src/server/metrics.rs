@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -15,32 +15,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use super::App;
+use crate::histogram::Histogram;
 use crate::store::StoreError;
 
 /// Longest a `/healthz` probe waits for the store.
 const HEALTH_BUDGET: std::time::Duration = std::time::Duration::from_secs(2);
-
-/// Histogram bucket bounds, seconds: fine below 2 ms, where the server should live.
-const BOUNDS: [f64; 14] =
-    [0.0001, 0.00025, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003, 0.005, 0.01, 0.025, 0.1, 0.5, 2.5];
-
-/// One latency histogram.
-#[derive(Default)]
-struct Histogram {
-    buckets: [AtomicU64; BOUNDS.len()],
-    count: AtomicU64,
-    sum_micros: AtomicU64,
-}
-
-impl Histogram {
-    fn observe(&self, seconds: f64) {
-        if let Some(i) = BOUNDS.iter().position(|b| seconds <= *b) {
-            self.buckets[i].fetch_add(1, Ordering::Relaxed);
-        }
-        self.count.fetch_add(1, Ordering::Relaxed);
-        self.sum_micros.fetch_add((seconds * 1e6) as u64, Ordering::Relaxed);
-    }
-}
 
 /// The server's metrics.
 #[derive(Default)]
@@ -82,7 +61,7 @@ impl Metrics {
         out.push_str("# TYPE ward_http_request_duration_seconds histogram\n");
         for ((method, route), h) in self.latency.lock().unwrap_or_else(|p| p.into_inner()).iter() {
             let labels = format!("method=\"{method}\",route=\"{route}\"");
-            write_histogram(&mut out, "ward_http_request_duration_seconds", &labels, h);
+            h.write(&mut out, "ward_http_request_duration_seconds", &labels);
         }
         out.push_str("# HELP ward_http_responses_total Responses by route and status.\n");
         out.push_str("# TYPE ward_http_responses_total counter\n");
@@ -96,22 +75,9 @@ impl Metrics {
         }
         out.push_str("# HELP ward_score_duration_seconds Time in the scoring engine per payment.\n");
         out.push_str("# TYPE ward_score_duration_seconds histogram\n");
-        write_histogram(&mut out, "ward_score_duration_seconds", "", &self.score_latency);
+        self.score_latency.write(&mut out, "ward_score_duration_seconds", "");
         out
     }
-}
-
-fn write_histogram(out: &mut String, name: &str, labels: &str, h: &Histogram) {
-    let sep = if labels.is_empty() { "" } else { "," };
-    let mut cumulative = 0;
-    for (b, n) in BOUNDS.iter().zip(&h.buckets) {
-        cumulative += n.load(Ordering::Relaxed);
-        let _ = writeln!(out, "{name}_bucket{{{labels}{sep}le=\"{b}\"}} {cumulative}");
-    }
-    let count = h.count.load(Ordering::Relaxed);
-    let _ = writeln!(out, "{name}_bucket{{{labels}{sep}le=\"+Inf\"}} {count}");
-    let _ = writeln!(out, "{name}_sum{{{labels}}} {}", h.sum_micros.load(Ordering::Relaxed) as f64 / 1e6);
-    let _ = writeln!(out, "{name}_count{{{labels}}} {count}");
 }
 
 /// Middleware: times every request and counts its status; logs it at debug level.
@@ -136,6 +102,14 @@ async fn metrics(State(app): State<Arc<App>>) -> Response {
         body.push_str("# HELP ward_velocity_entities_evicted_total Entities noted as on disk only.\n");
         body.push_str("# TYPE ward_velocity_entities_evicted_total counter\n");
         let _ = writeln!(body, "ward_velocity_entities_evicted_total {disk}");
+    }
+    if let Some(stats) = app.store.commit_stats() {
+        body.push_str("# HELP ward_store_commit_duration_seconds Time a group commit took to be durable.\n");
+        body.push_str("# TYPE ward_store_commit_duration_seconds histogram\n");
+        stats.duration.write(&mut body, "ward_store_commit_duration_seconds", "");
+        body.push_str("# HELP ward_store_committed_batches_total Writes the group commits carried.\n");
+        body.push_str("# TYPE ward_store_committed_batches_total counter\n");
+        let _ = writeln!(body, "ward_store_committed_batches_total {}", stats.batches.load(Ordering::Relaxed));
     }
     let counts = &app.webhooks.counts;
     body.push_str("# HELP ward_webhook_events_total Events by what became of their webhook delivery.\n");

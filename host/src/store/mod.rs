@@ -63,6 +63,16 @@ impl From<::redis::RedisError> for StoreError {
     }
 }
 
+/// How a store's durable commits went: what `/metrics` reports as
+/// `ward_store_commit_duration_seconds` and `ward_store_committed_batches_total`.
+#[derive(Default)]
+pub struct CommitStats {
+    /// Time from the start of a group commit to its durability (fsync included), per commit.
+    pub duration: crate::histogram::Histogram,
+    /// Batches (one per acknowledged write request) those commits carried.
+    pub batches: std::sync::atomic::AtomicU64,
+}
+
 /// The server's state. Every method is scoped to one account: no call reads another's objects.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
@@ -72,6 +82,12 @@ pub trait Store: Send + Sync + 'static {
     /// For a store that keeps velocity entities in memory: how many it holds there, and how
     /// many times one was noted as on disk only. `None` for a store that keeps none.
     fn entities_held(&self) -> Option<(usize, usize)> {
+        None
+    }
+
+    /// For a store that groups writes into commits of its own: how they went. `None` for a
+    /// store without such commits.
+    fn commit_stats(&self) -> Option<&CommitStats> {
         None
     }
 

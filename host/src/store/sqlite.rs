@@ -21,7 +21,7 @@ use tokio::sync::oneshot;
 
 use super::entities::{EntityIndex, FieldMap, Lookup};
 use super::types::{Doc, IdempotencyRecord, Kind, ListQuery, Page, WriteBatch};
-use super::{Store, StoreError};
+use super::{CommitStats, Store, StoreError};
 use dirty::Dirty;
 
 mod checkpoint;
@@ -81,6 +81,7 @@ pub struct SqliteStore {
     entities: Arc<EntityIndex>,
     keys: Arc<RwLock<HashMap<String, String>>>,
     closed: AtomicBool,
+    stats: Arc<CommitStats>,
 }
 
 impl SqliteStore {
@@ -96,7 +97,9 @@ impl SqliteStore {
         let keys = Arc::new(RwLock::new(sql::load_keys(&conn)?));
         spawn_sweeper(Arc::downgrade(&entities))?;
         let (tx, rx) = mpsc::channel();
+        let stats = Arc::new(CommitStats::default());
         let writer = Writer {
+            stats: stats.clone(),
             _checkpointer: checkpoint::spawn(&options.path, options.fsync)?,
             conn,
             entities: entities.clone(),
@@ -119,6 +122,7 @@ impl SqliteStore {
             entities,
             keys,
             closed: AtomicBool::new(false),
+            stats,
         })
     }
 
@@ -154,6 +158,10 @@ impl Store for SqliteStore {
 
     fn entities_held(&self) -> Option<(usize, usize)> {
         Some((self.entities.len(), self.entities.cold_notes().0))
+    }
+
+    fn commit_stats(&self) -> Option<&CommitStats> {
+        Some(&self.stats)
     }
 
     async fn account_for_key(&self, api_key: &str) -> Result<Option<String>, StoreError> {
@@ -344,6 +352,8 @@ struct Writer {
     compaction_stopped: bool,
     /// When expired idempotency records were last deleted; `None` while more remain to delete.
     last_purge: Option<std::time::Instant>,
+    /// Group commits' timings, for `/metrics`.
+    stats: Arc<CommitStats>,
 }
 
 impl Writer {
@@ -556,6 +566,8 @@ impl Writer {
         };
         // A commit this slow stalls every request waiting on it: worth a line in the log.
         let took = started.elapsed();
+        self.stats.duration.observe(took.as_secs_f64());
+        self.stats.batches.fetch_add(group.len() as u64, Ordering::Relaxed);
         if took > std::time::Duration::from_millis(250) {
             tracing::warn!(batches = group.len(), millis = took.as_millis() as u64, "slow group commit");
         }
