@@ -8,7 +8,8 @@
 # Settings (environment): RATES ("1000 2000 4000 6000 8000" payments/s), DURATION (10s per
 # rate), WARMUP (2s at the first rate, discarded), CONNECTIONS (64: most requests in flight),
 # THREADS (1: oha's worker threads; the machine's cores go to the server), OUT (target/load),
-# STORES ("sqlite redis": the stores to measure).
+# STORES ("sqlite redis": the stores to measure), SERVE_ARGS (more `ward serve` flags, e.g.
+# "--durability os").
 set -euo pipefail
 
 RATES="${RATES:-1000 2000 4000 6000 8000}"
@@ -17,6 +18,7 @@ WARMUP="${WARMUP:-2s}"
 CONNECTIONS="${CONNECTIONS:-64}"
 THREADS="${THREADS:-1}"
 STORES="${STORES:-sqlite redis}"
+read -r -a serve_args <<<"${SERVE_ARGS:-}"
 OUT="${OUT:-}"
 if [ -n "$OUT" ]; then
     mkdir -p "$OUT"
@@ -111,13 +113,18 @@ oha_run() {
 }
 
 csv="$OUT/curve.csv"
-echo "store,offered,achieved,p50_ms,p90_ms,p99_ms,p99_9_ms,max_ms,blocked,failed" >"$csv"
+echo "store,offered,achieved,p50_ms,p90_ms,p99_ms,p99_9_ms,max_ms,blocked,failed,writes_per_commit,commit_mean_ms,commit_p99_ms" >"$csv"
 rows=()
 mixes=()
 failures=()
 run=0
 secs="$(seconds "$DURATION")"
 first_rate="${RATES%% *}"
+
+# commits FILE: the server's group-commit metrics (lines of /metrics; none for Redis) into FILE.
+commits() {
+    curl -fs "http://$addr/metrics" | grep '^ward_store_commit' >"$1" || true
+}
 
 # curve NAME: the warm-up and then each rate against the started server.
 curve() {
@@ -130,9 +137,11 @@ curve() {
         run=$((run + 1))
         json="$work/$name-$rate.json"
         bodies "$b" "$(pool "$rate" "$secs")" $((run * 100000000))
+        commits "$work/commits-before"
         oha_run "$rate" "$DURATION" "$b" "$json"
+        commits "$work/commits-after"
         # One CSV row; non-2xx answers other than 402 and connection errors go to stderr too.
-        python3 - "$name" "$rate" "$json" >>"$csv" <<'EOF'
+        python3 - "$name" "$rate" "$json" "$work/commits-before" "$work/commits-after" >>"$csv" <<'EOF'
 import json, sys
 
 name, rate, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
@@ -150,16 +159,38 @@ def ms(key):
     return "" if v is None or answered == 0 else "%.3f" % (v * 1000)
 
 
+
+
+def commit_stats(before, after):
+    """Writes a commit, mean and p99 (the bucket bound) of the run's group commits, from the
+    embedded store's /metrics before and after it; blanks for a store without them."""
+    def load(p):
+        return dict(line.rsplit(" ", 1) for line in open(p).read().splitlines())
+    a, b = load(before), load(after)
+    count = "ward_store_commit_duration_seconds_count{}"
+    n = float(b.get(count, 0)) - float(a.get(count, 0))
+    if n <= 0:
+        return ["", "", ""]
+    d = lambda k: float(b[k]) - float(a.get(k, 0))
+    writes = d("ward_store_committed_batches_total") / n
+    mean = d("ward_store_commit_duration_seconds_sum{}") / n
+    buckets = sorted((float(k.split('le="')[1].rstrip('"}')), d(k)) for k in b
+                     if k.startswith("ward_store_commit_duration_seconds_bucket") and "+Inf" not in k)
+    p99 = next((le for le, c in buckets if c >= 0.99 * n), float("inf"))
+    return ["%.2f" % writes, "%.3f" % (mean * 1000), "%g" % (p99 * 1000)]
+
+
 print(",".join(map(str, [
     name, rate, round(answered / r["summary"]["total"]),
     ms("p50"), ms("p90"), ms("p99"), ms("p99.9"), ms("max"),
     codes.get(402, 0), sum(bad.values()),
-])))
+] + commit_stats(sys.argv[4], sys.argv[5]))))
 if bad:
     print(f"{name} at {rate}/s: failures {bad}", file=sys.stderr)
 EOF
         rows+=("$(tail -1 "$csv")")
-        local failed="${rows[-1]##*,}"
+        local failed
+        failed="$(cut -d, -f10 <<<"${rows[-1]}")"
         if [ "$failed" != 0 ]; then
             failures+=("$name at $rate/s: $failed failed (details above; server log: $(tail -1 "$work/$name.log"))")
         fi
@@ -168,7 +199,7 @@ EOF
 }
 
 if [[ " $STORES " == *" sqlite "* ]]; then
-    start_server sqlite --data-dir "$work/sqlite-data"
+    start_server sqlite --data-dir "$work/sqlite-data" "${serve_args[@]}"
     curve sqlite
     stop_server
 fi
@@ -178,7 +209,7 @@ if [[ " $STORES " != *" redis "* ]]; then
     :
 elif ! start_redis; then
     redis_note="redis skipped: $redis_skip"
-elif start_server redis --redis-url "$redis_url" --data-dir "$work/redis-data"; then
+elif start_server redis --redis-url "$redis_url" --data-dir "$work/redis-data" "${serve_args[@]}"; then
     curve redis
     stop_server
 else
@@ -191,10 +222,11 @@ python3 "$here/plot.py" "$csv" "$plotted" --cpus "$(nproc)" || plotted="no plot"
 echo
 echo "ward serve open-loop latency: oha -q RATE -z $DURATION --latency-correction -c $CONNECTIONS," \
     "$THREADS oha thread(s), $(nproc) cores shared by server and oha; latency in ms"
-printf '%-7s %8s %9s %9s %9s %9s %9s %9s %8s %7s\n' store offered achieved p50 p90 p99 p99.9 max blocked failed
+printf '%-7s %8s %9s %9s %9s %9s %9s %9s %8s %7s %8s %8s %8s\n' store offered achieved p50 p90 p99 p99.9 max \
+    blocked failed "writes/c" "commit" "c-p99<="
 for r in "${rows[@]}"; do
-    IFS=, read -r -a f <<<"$r"
-    printf '%-7s %8s %9s %9s %9s %9s %9s %9s %8s %7s\n' "${f[@]}"
+    IFS=, read -r -a f <<<"$r,"
+    printf '%-7s %8s %9s %9s %9s %9s %9s %9s %8s %7s %8s %8s %8s\n' "${f[@]:0:13}"
 done
 echo "outcome mix:"
 for m in "${mixes[@]}"; do echo "  $m"; done
