@@ -136,8 +136,13 @@ fn settled_webhook_count(server: &Server, result: &str, n: u64) -> u64 {
 /// An event counter of `/metrics` (`ward_webhook_events_total{result=…}`).
 fn webhook_count(server: &Server, result: &str) -> u64 {
     let metrics = request(server.addr, "GET", "/metrics", &[], b"").expect("metrics").body;
-    let prefix = format!("ward_webhook_events_total{{result=\"{result}\"}} ");
-    metrics.lines().find_map(|l| l.strip_prefix(&prefix)).and_then(|n| n.parse().ok()).expect("the counter")
+    let series = format!("ward_webhook_events_total{{result=\"{result}\"}}");
+    metric(&metrics, &series).expect("the counter") as u64
+}
+
+/// The value of one series (name and labels, as printed) in a `/metrics` text.
+fn metric(metrics: &str, series: &str) -> Option<f64> {
+    metrics.lines().find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
 }
 
 /// Webhooks go out from the stored events: an endpoint that is down while payments arrive, and
@@ -423,15 +428,10 @@ fn metrics_health_and_the_openapi_document() {
     );
     assert!(metrics.contains("ward_score_duration_seconds_count"));
     // The embedded store's velocity entities: the merchant, the cards, emails… of two payments.
-    let in_memory = metrics
-        .lines()
-        .find_map(|l| l.strip_prefix("ward_velocity_entities_in_memory "))
-        .and_then(|n| n.parse::<u64>().ok());
-    assert!(in_memory.is_some_and(|n| n >= 2), "{metrics}");
+    let in_memory = metric(&metrics, "ward_velocity_entities_in_memory");
+    assert!(in_memory.is_some_and(|n| n >= 2.0), "{metrics}");
     // The embedded store's group commits: each charge's write was durable in one of them.
-    let value = |name: &str| {
-        metrics.lines().find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse::<f64>().ok()).unwrap_or(0.0)
-    };
+    let value = |series: &str| metric(&metrics, series).unwrap_or(0.0);
     let commits = value("ward_store_commit_duration_seconds_count{}");
     let batches = value("ward_store_committed_batches_total");
     assert!(commits >= 1.0 && batches >= 2.0 && batches >= commits, "{metrics}");

@@ -24,7 +24,7 @@ pub fn decode_payment(json: &str) -> Result<Payment, StripeError> {
 /// value to text and parsing it again.
 pub fn decode_payment_value(value: serde_json::Value) -> Result<Payment, StripeError> {
     if !value.is_object() {
-        return Err(StripeError::invalid_request("invalid_json", "The request body must be a JSON object"));
+        return Err(not_an_object());
     }
     let payment: Payment = deserialize_with_path(value)?;
     validate_payment(&payment, "")?;
@@ -33,10 +33,7 @@ pub fn decode_payment_value(value: serde_json::Value) -> Result<Payment, StripeE
 
 /// Decodes one input line: an evaluation (`{"payment": …, "context": …}`) or a bare payment.
 pub fn decode_line(json: &str) -> Result<Evaluation, StripeError> {
-    let is_evaluation = serde_json::from_str::<serde_json::Value>(json)
-        .map_err(|e| StripeError::invalid_request("invalid_json", format!("The request body is not valid JSON: {e}")))?
-        .get("payment")
-        .is_some();
+    let is_evaluation = serde_json::from_str::<serde_json::Value>(json).map_err(invalid_json)?.get("payment").is_some();
     if is_evaluation {
         decode_evaluation(json)
     } else {
@@ -47,14 +44,22 @@ pub fn decode_line(json: &str) -> Result<Evaluation, StripeError> {
 fn decode<T: DeserializeOwned>(json: &str) -> Result<T, StripeError> {
     // serde would read a struct from a JSON array too; a request body is an object.
     if !json.trim_start().starts_with('{') {
-        return Err(StripeError::invalid_request("invalid_json", "The request body must be a JSON object"));
+        return Err(not_an_object());
     }
     let de = &mut serde_json::Deserializer::from_str(json);
     let value = deserialize_with_path(&mut *de)?;
-    de.end().map_err(|e| {
-        StripeError::invalid_request("invalid_json", format!("The request body is not valid JSON: {e}"))
-    })?;
+    de.end().map_err(invalid_json)?;
     Ok(value)
+}
+
+/// A body that is not JSON at all.
+fn invalid_json(e: serde_json::Error) -> StripeError {
+    StripeError::invalid_request("invalid_json", format!("The request body is not valid JSON: {e}"))
+}
+
+/// A body that is JSON but not an object (serde would read a struct from an array too).
+fn not_an_object() -> StripeError {
+    StripeError::invalid_request("invalid_json", "The request body must be a JSON object")
 }
 
 fn deserialize_with_path<'de, D, T>(de: D) -> Result<T, StripeError>
@@ -66,11 +71,7 @@ where
         let param = bracket_path(&e.path().to_string());
         let inner = e.into_inner();
         if inner.is_syntax() || inner.is_eof() {
-            let message = inner.to_string();
-            return StripeError::invalid_request(
-                "invalid_json",
-                format!("The request body is not valid JSON: {message}"),
-            );
+            return invalid_json(inner);
         }
         let message = clean_message(&inner.to_string());
         match param {

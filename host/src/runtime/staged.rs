@@ -324,7 +324,7 @@ impl<'a, 'c, 'm, T: 'static> Stage<'a, 'c, 'm, T> {
     }
 
     fn evaluation(&mut self, at: usize, e: &'a Evaluation) -> wasmtime::Result<()> {
-        self.region(at, <EvaluationRef<'static> as ComponentType>::SIZE32);
+        self.region(at, abi::<EvaluationRef<'static>>().0);
         self.payment(at + EVALUATION[0], &e.payment)?;
         let pair = abi::<(&str, ValueRef<'static>)>();
         self.list(at + EVALUATION[1], pair, &e.context, |st, at, (k, v)| {
