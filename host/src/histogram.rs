@@ -26,6 +26,16 @@ impl Histogram {
         self.sum_micros.fetch_add((seconds * 1e6) as u64, Ordering::Relaxed);
     }
 
+    /// Observations so far.
+    pub fn count(&self) -> u64 {
+        self.count.load(Ordering::Relaxed)
+    }
+
+    /// Sum of the observations so far, seconds.
+    pub fn sum(&self) -> f64 {
+        self.sum_micros.load(Ordering::Relaxed) as f64 / 1e6
+    }
+
     /// Appends the histogram's `_bucket`, `_sum` and `_count` lines (`labels` without braces,
     /// possibly empty).
     pub fn write(&self, out: &mut String, name: &str, labels: &str) {
@@ -35,9 +45,9 @@ impl Histogram {
             cumulative += n.load(Ordering::Relaxed);
             let _ = writeln!(out, "{name}_bucket{{{labels}{sep}le=\"{b}\"}} {cumulative}");
         }
-        let count = self.count.load(Ordering::Relaxed);
+        let count = self.count();
         let _ = writeln!(out, "{name}_bucket{{{labels}{sep}le=\"+Inf\"}} {count}");
-        let _ = writeln!(out, "{name}_sum{{{labels}}} {}", self.sum_micros.load(Ordering::Relaxed) as f64 / 1e6);
+        let _ = writeln!(out, "{name}_sum{{{labels}}} {}", self.sum());
         let _ = writeln!(out, "{name}_count{{{labels}}} {count}");
     }
 }

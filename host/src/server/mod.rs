@@ -24,6 +24,7 @@ use axum::extract::DefaultBodyLimit;
 
 pub use config::{ConfigError, FileConfig, ServeConfig, StoreConfig};
 pub use engines::{Backend, Engines};
+pub use events::event_json;
 pub use startup::{DEFAULT_ACCOUNT, StartError, Started, start};
 
 use crate::store::{Store, StoreError, WriteBatch};
