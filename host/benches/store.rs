@@ -21,6 +21,10 @@ use ward_core::Payment;
 use ward_host::store::{Doc, FieldOp, Kind, SqliteOptions, SqliteStore, Store, WriteBatch};
 use ward_host::velocity::{Outcome, PaymentEvent, entities_of, payment_updates};
 
+/// The allocator `ward serve` runs with, so that the store's figures are the server's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 // Only its payments are needed here, not its bundle.
 #[allow(dead_code)]
 #[path = "support/mod.rs"]
