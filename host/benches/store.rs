@@ -18,7 +18,7 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use ward_core::Payment;
-use ward_host::store::{Doc, FieldOp, Kind, SqliteOptions, SqliteStore, Store, WriteBatch};
+use ward_host::store::{Doc, FieldOp, Kind, SqliteOptions, SqliteStore, Store, WriteBatch, sqlite_floor};
 use ward_host::velocity::{Outcome, PaymentEvent, entities_of, payment_updates};
 
 /// The allocator `ward serve` runs with, so that the store's figures are the server's.
@@ -44,6 +44,11 @@ fn charge_body(id: &str, n: u64, created: i64) -> String {
 /// `tests/load/buyers.lua` spreads the load benchmark's.
 const BUYERS: u64 = 50_000;
 
+/// The id of payment `n`'s charge.
+fn charge_id(n: u64) -> String {
+    format!("ch_{n:012}benchmarkxyz")
+}
+
 /// The batch a charge commits: the charge, its event and the velocity updates of its entities.
 /// `payment` is an example payment, given buyer `n % BUYERS`'s card and email.
 fn batch(payment: &Payment, n: u64, now: i64) -> WriteBatch {
@@ -53,7 +58,7 @@ fn batch(payment: &Payment, n: u64, now: i64) -> WriteBatch {
     if let Some(card) = payment.payment_method_details.as_mut().and_then(|d| d.card.as_mut()) {
         card.number = Some(format!("4000{buyer:012}"));
     }
-    let id = format!("ch_{n:012}benchmarkxyz");
+    let id = charge_id(n);
     let body = charge_body(&id, n, now);
     let event = ward_host::server::event_json("charge.succeeded", &body, now);
     let entities = entities_of(&payment, "acct_bench");
@@ -102,8 +107,6 @@ async fn row(payments: Arc<Vec<Payment>>, in_flight: u64, seconds: u64) {
     let _ = std::fs::remove_dir_all(&dir);
     let store = Arc::new(SqliteStore::open(SqliteOptions::new(dir.join("ward.db"))).expect("store opens"));
     let stats = store.commit_stats().expect("the embedded store reports its commits");
-    let (commits0, batches0, busy0) =
-        (stats.duration.count(), stats.batches.load(Ordering::Relaxed), stats.duration.sum());
     let (cpu0, started) = (cpu("ward-sqlite-writer"), Instant::now());
     let deadline = started + Duration::from_secs(seconds);
     let tasks: Vec<_> = (0..in_flight)
@@ -129,9 +132,10 @@ async fn row(payments: Arc<Vec<Payment>>, in_flight: u64, seconds: u64) {
         latencies.extend(t.await.expect("task"));
     }
     let (elapsed, cpu1) = (started.elapsed().as_secs_f64(), cpu("ward-sqlite-writer"));
-    let commits = stats.duration.count() - commits0;
-    let batches = stats.batches.load(Ordering::Relaxed) - batches0;
-    let commit_mean = (stats.duration.sum() - busy0) * 1e3 / commits.max(1) as f64;
+    // A fresh store: its commit figures are this row's.
+    let commits = stats.duration.count();
+    let batches = stats.batches.load(Ordering::Relaxed);
+    let commit_mean = stats.duration.sum() * 1e3 / commits.max(1) as f64;
     store.close().await.expect("closes");
     let _ = std::fs::remove_dir_all(&dir);
     latencies.sort_unstable();
@@ -161,10 +165,9 @@ fn raw_rows(payments: &[Payment]) -> Vec<RawRows> {
     (0..1_000)
         .map(|n| {
             let b = batch(&payments[n as usize % payments.len()], n, 1_795_000_000);
-            let pack = |d: &Doc| lz4_flex::compress_prepend_size(d.body.as_bytes());
             RawRows {
-                charge: pack(&b.docs[0]),
-                event: pack(&b.docs[1]),
+                charge: sqlite_floor::pack(&b.docs[0].body),
+                event: sqlite_floor::pack(&b.docs[1].body),
                 ops: postcard::to_allocvec(&b.entities).expect("ops encode"),
             }
         })
@@ -173,46 +176,32 @@ fn raw_rows(payments: &[Payment]) -> Vec<RawRows> {
 
 /// This thread's CPU time, seconds.
 fn thread_cpu() -> f64 {
-    // SAFETY: getrusage only writes the struct it is given.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    unsafe { libc::getrusage(libc::RUSAGE_THREAD, &mut usage) };
-    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    secs(usage.ru_utime) + secs(usage.ru_stime)
+    std::fs::read_to_string("/proc/thread-self/stat").map_or(0.0, |s| cpu_of(&s))
 }
 
 /// SQLite alone, the floor under the store: the rows of `group` payments a transaction (each a
 /// charge, its event and a velocity log entry, as the store writes them) inserted by this one
-/// thread for `seconds` into a file the store created, with the store's settings (WAL,
-/// `synchronous=FULL`), and nothing of Ward's around them.
+/// thread for `seconds` into a file the store created, on a connection set up as the store's
+/// (WAL, `synchronous=FULL`) and with the writer's statements, and nothing of Ward's around them.
 fn raw_row(rows: &[RawRows], group: usize, seconds: u64) {
     let dir = std::env::temp_dir().join(format!("ward-store-bench-raw-{}-{group}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let path = dir.join("ward.db");
     // The store creates the file and its schema; its writer lets go of it when dropped.
     drop(SqliteStore::open(SqliteOptions::new(&path)).expect("store opens"));
-    let mut conn = rusqlite::Connection::open(&path).expect("opens");
-    conn.pragma_update(None, "journal_mode", "WAL").expect("wal");
-    conn.pragma_update(None, "synchronous", "FULL").expect("sync");
-    conn.pragma_update(None, "cache_size", -65536).expect("cache");
+    let mut conn = sqlite_floor::open(&path, true).expect("opens");
     let (cpu0, started) = (thread_cpu(), Instant::now());
     let deadline = started + Duration::from_secs(seconds);
     let mut n = 0usize;
     while Instant::now() < deadline {
         let tx = conn.transaction().expect("begins");
         {
-            let mut doc = tx
-                .prepare_cached(
-                    "INSERT INTO docs (account, kind, id, created, tag, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                     ON CONFLICT (account, kind, id) DO UPDATE
-                     SET created = excluded.created, tag = excluded.tag, body = excluded.body",
-                )
-                .expect("prepares");
-            let mut log =
-                tx.prepare_cached("INSERT INTO entity_log (seq, account, ops) VALUES (?1, ?2, ?3)").expect("prepares");
+            let mut doc = tx.prepare_cached(sqlite_floor::PUT_DOC).expect("prepares");
+            let mut log = tx.prepare_cached(sqlite_floor::LOG_OPS).expect("prepares");
             for _ in 0..group {
                 let r = &rows[n % rows.len()];
                 let created = 1_795_000_000 + (n / 1_000) as i64;
-                let charge = ("charge", format!("ch_{n:012}benchmarkxyz"), "normal", &r.charge);
+                let charge = ("charge", charge_id(n as u64), "normal", &r.charge);
                 let event = ("event", format!("evt_{n:012}benchmarkxy"), "charge.succeeded", &r.event);
                 for (kind, id, tag, body) in [charge, event] {
                     doc.execute(rusqlite::params!["acct_bench", kind, id, created, tag, body]).expect("inserts");
@@ -235,17 +224,18 @@ fn raw_row(rows: &[RawRows], group: usize, seconds: u64) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A list of numbers from the environment variable `name`, or `default`.
+fn setting<T: std::str::FromStr>(name: &str, default: &str) -> Vec<T> {
+    std::env::var(name).unwrap_or_else(|_| default.into()).split_whitespace().filter_map(|s| s.parse().ok()).collect()
+}
+
 fn main() {
     let workspace = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     // The example payments, each with entities of its own (card, email, IP address…).
     let payments: Vec<Payment> = support::evaluations(&workspace, 5).into_iter().map(|e| e.payment).collect();
     let payments = Arc::new(payments);
     let seconds = std::env::var("STORE_BENCH_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(5);
-    let rows: Vec<u64> = std::env::var("STORE_BENCH_IN_FLIGHT")
-        .unwrap_or_else(|_| "1 4 16 32 64 128".into())
-        .split_whitespace()
-        .filter_map(|s| s.parse().ok())
-        .collect();
+    let rows: Vec<u64> = setting("STORE_BENCH_IN_FLIGHT", "1 4 16 32 64 128");
     // One worker, as the store's callers would leave it one of two cores.
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("runtime");
     println!(
@@ -255,11 +245,7 @@ fn main() {
     for in_flight in rows {
         rt.block_on(row(payments.clone(), in_flight, seconds));
     }
-    let groups: Vec<usize> = std::env::var("STORE_BENCH_GROUPS")
-        .unwrap_or_else(|_| "1 12 32 128".into())
-        .split_whitespace()
-        .filter_map(|s| s.parse().ok())
-        .collect();
+    let groups: Vec<usize> = setting("STORE_BENCH_GROUPS", "1 12 32 128");
     let raw = raw_rows(&payments);
     println!();
     println!("SQLite alone, the same rows from one thread:");

@@ -12,7 +12,7 @@ mod types;
 
 pub use entities::{EntityIndex, FieldMap, FieldOp, Lookup, apply_ops};
 pub use redis::{RedisOptions, RedisStore};
-pub use sqlite::{SqliteOptions, SqliteStore};
+pub use sqlite::{SqliteOptions, SqliteStore, floor as sqlite_floor};
 pub use types::{Doc, Fence, IDEMPOTENCY_TTL, IdempotencyRecord, Kind, ListQuery, Page, WriteBatch};
 
 use std::sync::Arc;

@@ -28,6 +28,12 @@ mod checkpoint;
 mod dirty;
 mod sql;
 
+/// What the writer runs, for the store benchmark's floor (SQLite alone writing a charge's rows):
+/// the connection set up as the store's are, the statements a batch runs, and body compression.
+pub mod floor {
+    pub use super::sql::{LOG_OPS, PUT_DOC, open, pack};
+}
+
 /// How the embedded store is set up.
 #[derive(Clone, Debug)]
 pub struct SqliteOptions {

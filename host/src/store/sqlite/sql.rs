@@ -235,16 +235,20 @@ pub fn prepare(mut batch: WriteBatch) -> Result<Prepared, StoreError> {
     Ok(Prepared { batch, bodies, ops })
 }
 
+/// Upserts an object: account, kind, id, created, tag and compressed body.
+pub const PUT_DOC: &str = "INSERT INTO docs (account, kind, id, created, tag, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+     ON CONFLICT (account, kind, id) DO UPDATE
+     SET created = excluded.created, tag = excluded.tag, body = excluded.body";
+
+/// Appends a batch's encoded velocity operations to the log: sequence number, account, ops.
+pub const LOG_OPS: &str = "INSERT INTO entity_log (seq, account, ops) VALUES (?1, ?2, ?3)";
+
 /// Runs one batch's statements inside the writer's transaction; its velocity operations go in
 /// the log as entry `seq`.
 pub fn write_batch(tx: &Connection, account: &str, prepared: &Prepared, seq: i64) -> Result<(), StoreError> {
     let batch = &prepared.batch;
     {
-        let mut put = tx.prepare_cached(
-            "INSERT INTO docs (account, kind, id, created, tag, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT (account, kind, id) DO UPDATE
-             SET created = excluded.created, tag = excluded.tag, body = excluded.body",
-        )?;
+        let mut put = tx.prepare_cached(PUT_DOC)?;
         for (d, body) in batch.docs.iter().zip(&prepared.bodies) {
             put.execute(params![account, d.kind.as_str(), d.id, d.created, d.tag, body])?;
         }
@@ -256,7 +260,7 @@ pub fn write_batch(tx: &Connection, account: &str, prepared: &Prepared, seq: i64
         }
     }
     if let Some(ops) = &prepared.ops {
-        let mut log = tx.prepare_cached("INSERT INTO entity_log (seq, account, ops) VALUES (?1, ?2, ?3)")?;
+        let mut log = tx.prepare_cached(LOG_OPS)?;
         log.execute(params![seq, account, ops])?;
     }
     if let Some(r) = &batch.idempotency {
@@ -275,7 +279,7 @@ pub fn write_batch(tx: &Connection, account: &str, prepared: &Prepared, seq: i64
 
 /// Bodies are stored LZ4-compressed: JSON objects shrink to about half, and the write-ahead
 /// log (every byte of which is written twice) with them.
-fn pack(body: &str) -> Vec<u8> {
+pub fn pack(body: &str) -> Vec<u8> {
     lz4_flex::compress_prepend_size(body.as_bytes())
 }
 
