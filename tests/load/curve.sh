@@ -159,8 +159,6 @@ def ms(key):
     return "" if v is None or answered == 0 else "%.3f" % (v * 1000)
 
 
-
-
 def commit_stats(before, after):
     """Writes a commit, mean and p99 (the bucket bound) of the run's group commits, from the
     embedded store's /metrics before and after it; blanks for a store without them."""
